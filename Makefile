@@ -1,0 +1,42 @@
+# Newsdesk — the two set-up commands: `make demo` (main job, embedded default) and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA ?= .newsdesk
+QUESTION ?= What did Trump say on Feb 26?
+
+.PHONY: install demo serve test test-fast lint bench clean
+
+$(BIN)/newsdesk: pyproject.toml requirements.lock
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+install: $(BIN)/newsdesk
+
+## demo: install, ingest the sample article, answer a question (offline, no key)
+demo: install
+	$(BIN)/newsdesk ingest --data-dir $(DATA) demo/
+	$(BIN)/newsdesk ask --data-dir $(DATA) "$(QUESTION)"
+
+serve: install
+	$(BIN)/newsdesk serve --data-dir $(DATA)
+
+## test: the whole suite, slow tests included (what CI runs)
+test: install
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: install
+	$(BIN)/ruff check assistant ingest evals tests benchmarks
+	$(BIN)/mypy assistant ingest evals
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,38 @@
+"""The `Embedder` protocol: texts in, L2-normalized float32 vectors out.
+
+Implementations live beside this module (one vendor library each); nothing here loads a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """One core method, `embed`. `name` identifies the model so a collection never mixes two."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Embed `texts` (any count; batching is the embedder's business) as unit-length rows."""
+        ...
+
+
+def embed_one(embedder: Embedder, text: str) -> npt.NDArray[np.float32]:
+    """Convenience for a single query text."""
+    return embedder.embed([text])[0]
+
+
+class EmbedderMismatchError(RuntimeError):
+    """A collection built by one embedder was opened with another."""

@@ -1,0 +1,103 @@
+"""All configuration in one place: `Settings` (env prefix NEWSDESK_) and a cached `get_settings()`.
+
+Read once per process. CLI options override by building a copy (`settings.model_copy(update=...)`);
+nothing else in the code base reads the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split_keys(value: object) -> object:
+    if isinstance(value, str):
+        return [k.strip() for k in value.split(",") if k.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_file=None, extra="ignore")
+
+    # storage
+    data_dir: Path = Path(".newsdesk")
+    chroma_mode: Literal["embedded", "server"] = "embedded"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8001
+    chroma_ssl: bool = False
+    chroma_token: SecretStr | None = None
+    collection: str = Field(default="newsdesk", min_length=3, max_length=100)
+
+    # embeddings
+    embedder: Literal["minilm-int8", "openai"] = "minilm-int8"
+    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    embed_threads: int = Field(default=0, ge=0, description="onnxruntime intra-op threads; 0=cores")
+    embed_max_tokens: int = Field(default=256, ge=8, le=512)
+    openai_embed_model: str = "text-embedding-3-small"
+    openai_embed_base_url: str | None = None
+    openai_embed_api_key: SecretStr | None = None
+
+    # chunking
+    chunk_size: int = Field(default=800, ge=100, le=8000)
+    chunk_overlap: int = Field(default=100, ge=0, le=2000)
+
+    # retrieval and answering
+    answerer: Literal["extractive", "llm"] = "extractive"
+    top_k: int = Field(default=5, ge=1, le=50)
+    max_k: int = Field(default=50, ge=1, le=200)
+    candidates: int = Field(default=50, ge=5, le=500)
+    rerank: bool = True
+    cross_encoder_path: Path | None = None
+    refusal_threshold: float | None = Field(
+        default=None, description="override the calibrated evidence threshold for refusing"
+    )
+
+    # LLM (any OpenAI-compatible endpoint)
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "local"
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=400, ge=16, le=8192)
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_retries: int = Field(default=2, ge=0, le=10)
+    llm_unsupported: Literal["refuse", "flag"] = "refuse"
+    llm_context_chars: int = Field(
+        default=6000,
+        ge=500,
+        description="passage characters put in the prompt; later ones left out",
+    )
+    # bundled local model (`--local-llm`): llama.cpp via xllamacpp, on a loopback port
+    llm_local_gguf: Path | None = Field(default=None, description="GGUF file; default SmolLM2-135M")
+    llm_local_threads: int = Field(default=2, ge=1, le=256)
+    llm_local_ctx: int = Field(default=2048, ge=256, le=131072)
+
+    # service
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    read_requires_key: bool = False
+    max_body_bytes: int = Field(default=5_000_000, ge=1024)
+    max_question_chars: int = Field(default=2000, ge=10)
+    max_messages: int = Field(default=50, ge=1)
+    rate_limit_per_minute: int = Field(default=600, ge=0, description="per client; 0 = off")
+    ingest_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+
+    @field_validator("api_keys", "ingest_roots", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split_keys(value)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / f"lexical-{self.collection}.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

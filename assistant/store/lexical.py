@@ -1,0 +1,167 @@
+"""Lexical (BM25) index over the same chunks as Chroma, in SQLite FTS5, persisted in the data dir.
+
+Why FTS5: it is BM25, incremental (an article's chunks are replaced or deleted in one transaction,
+no full rebuild on each ingest), crash-safe (WAL), shared safely by several reader processes, and
+ships with Python. Porter stemming + unicode61 tokenization; stopwords are dropped from queries.
+
+It is a derived index: `NewsStore.sync_lexical()` makes it agree with Chroma's chunk ids, so a lost
+or stale file (or a fresh API worker in front of a Chroma server) is rebuilt, not trusted.
+This module does not rank beyond BM25 and does not know about vectors.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.text import content_words
+
+_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
+    text, title,
+    chunk_id UNINDEXED, article_id UNINDEXED, source UNINDEXED, published UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class LexicalRow:
+    chunk_id: str
+    article_id: str
+    text: str
+    title: str = ""
+    source: str = ""
+    published: int | None = None
+
+
+@dataclass(frozen=True)
+class LexicalFilter:
+    sources: tuple[str, ...] = ()
+    since: int | None = None  # yyyymmdd inclusive
+    until: int | None = None
+    article_ids: tuple[str, ...] = ()
+
+
+def fts_query(question: str, max_terms: int = 32) -> str:
+    """An OR query of the question's content words, each quoted (FTS5 syntax can't be injected)."""
+    seen: dict[str, None] = {}
+    for w in content_words(question):
+        seen.setdefault(w.replace('"', ""), None)
+    terms = [t for t in list(seen)[:max_terms] if t]
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
+class LexicalIndex:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def replace_article(self, article_id: str, rows: Sequence[LexicalRow]) -> None:
+        """Drop the article's chunks and insert `rows`, atomically."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+            self._insert(conn, rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def add(self, rows: Sequence[LexicalRow]) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("DELETE FROM chunks WHERE chunk_id = ?", [(r.chunk_id,) for r in rows])
+            self._insert(conn, rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, rows: Iterable[LexicalRow]) -> None:
+        conn.executemany(
+            "INSERT INTO chunks (text, title, chunk_id, article_id, source, published)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.text, r.title, r.chunk_id, r.article_id, r.source, r.published) for r in rows],
+        )
+
+    def delete_article(self, article_id: str) -> None:
+        self._conn().execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("DELETE FROM chunks WHERE chunk_id = ?", [(i,) for i in ids])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._conn().execute("SELECT chunk_id FROM chunks")}
+
+    def count(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def score_ids(self, question: str, ids: Sequence[str]) -> dict[str, float]:
+        """BM25 scores of the given chunks for the question (chunks without a match are absent)."""
+        query = fts_query(question)
+        if not query or not ids:
+            return {}
+        sql = (
+            "SELECT chunk_id, -bm25(chunks, 1.0, 0.5) FROM chunks WHERE chunks MATCH ?"
+            f" AND chunk_id IN ({','.join('?' * len(ids))})"
+        )
+        return {r[0]: float(r[1]) for r in self._conn().execute(sql, [query, *ids])}
+
+    def search(
+        self, question: str, n: int, flt: LexicalFilter | None = None
+    ) -> list[tuple[str, float]]:
+        """Best chunks for the question's words: (chunk_id, BM25 score, higher is better)."""
+        query = fts_query(question)
+        if not query:
+            return []
+        sql = ["SELECT chunk_id, -bm25(chunks, 1.0, 0.5) AS s FROM chunks WHERE chunks MATCH ?"]
+        args: list[object] = [query]
+        if flt is not None:
+            if flt.sources:
+                sql.append(f"AND source IN ({','.join('?' * len(flt.sources))})")
+                args.extend(flt.sources)
+            if flt.article_ids:
+                sql.append(f"AND article_id IN ({','.join('?' * len(flt.article_ids))})")
+                args.extend(flt.article_ids)
+            if flt.since is not None:
+                sql.append("AND published >= ?")
+                args.append(flt.since)
+            if flt.until is not None:
+                sql.append("AND published <= ?")
+                args.append(flt.until)
+        sql.append("ORDER BY bm25(chunks, 1.0, 0.5) LIMIT ?")
+        args.append(n)
+        return [(r[0], float(r[1])) for r in self._conn().execute(" ".join(sql), args)]

@@ -1,0 +1,73 @@
+"""Split article texts into chunks with exact offsets (the only langchain_text_splitters importer).
+
+Every chunk satisfies `article.text[chunk.start:chunk.end] == chunk.text`, and carries the dates
+its span mentions (extracted once per article, resolved against the published date). Chunk ids
+derive from article id + position + content hash, so an unchanged article yields the same ids and
+a changed one yields new ids (its old chunks are then removed by the store). No embedding here.
+"""
+
+from __future__ import annotations
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.dates import extract_date_mentions
+from assistant.models import Article, Chunk, sha1_hex
+
+# Paragraphs, lines, sentence ends, clauses, words: split at the largest unit that fits.
+_SEPARATORS = [
+    r"\n\s*\n",
+    r"\n",
+    r"(?<=[.!?][\"'”’)\]])\s+",
+    r"(?<=[.!?])\s+",
+    r"(?<=[;:])\s+",
+    r"(?<=,)\s+",
+    r"\s+",
+    "",
+]
+
+
+class Chunker:
+    def __init__(self, chunk_size: int, chunk_overlap: int) -> None:
+        if chunk_overlap >= chunk_size:
+            raise ValueError(f"chunk overlap ({chunk_overlap}) must be below size ({chunk_size})")
+        self.chunk_size = chunk_size
+        self.chunk_overlap = chunk_overlap
+        self._splitter = RecursiveCharacterTextSplitter(
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            separators=_SEPARATORS,
+            is_separator_regex=True,
+            keep_separator=True,
+            strip_whitespace=True,
+        )
+
+    @property
+    def config(self) -> str:
+        """Identity of the chunking, for cache keys (eval stores are reused only if it matches)."""
+        return f"recursive-v1:{self.chunk_size}:{self.chunk_overlap}"
+
+    def split(self, article: Article) -> list[Chunk]:
+        text = article.text
+        mentions = extract_date_mentions(text, article.published_at)
+        chunks: list[Chunk] = []
+        cursor = 0
+        for piece in self._splitter.split_text(text):
+            start = text.find(piece, cursor)
+            if start < 0:  # the splitter only trims and cuts, so this cannot happen; guard anyway
+                raise AssertionError(f"chunk not found in article {article.id}")
+            end = start + len(piece)
+            index = len(chunks)
+            dates = sorted({m.value for m in mentions if m.start >= start and m.end <= end})
+            chunks.append(
+                Chunk(
+                    id=f"{article.id}:{index}:{sha1_hex(piece)[:8]}",
+                    article_id=article.id,
+                    index=index,
+                    start=start,
+                    end=end,
+                    text=piece,
+                    dates=dates,
+                )
+            )
+            cursor = start + 1
+        return chunks

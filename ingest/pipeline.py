@@ -1,0 +1,126 @@
+"""The ingest pipeline: loaded articles → chunks → vectors → store, idempotent and resumable.
+
+Articles are taken in batches (by chunk count): a batch's unchanged articles are skipped before
+any chunking or embedding (content hash against the stored record), the rest are chunked, embedded
+in one call (the embedder sorts by length to keep padding small), and written with the store's
+crash-safe protocol. Duplicate ids within a run: the last one wins and is reported once. Load
+errors pass through into the report; they never stop the batch. No file reading happens here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from assistant.embed.base import Embedder
+from assistant.models import Article, LoadError
+from assistant.store import ArticleWrite, NewsStore
+from ingest.chunking import Chunker
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[
+    [int, int], None
+]  # (articles done in this call, chunks embedded in this call)
+
+
+@dataclass
+class IngestReport:
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    chunks_written: int = 0
+    failed: list[LoadError] = field(default_factory=list)
+    duplicates: int = 0
+
+    @property
+    def articles_ingested(self) -> int:
+        return self.articles_added + self.articles_updated + self.articles_unchanged
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "articles_added": self.articles_added,
+            "articles_updated": self.articles_updated,
+            "articles_unchanged": self.articles_unchanged,
+            "chunks_written": self.chunks_written,
+            "duplicates": self.duplicates,
+            "failed": [f.model_dump() for f in self.failed],
+        }
+
+
+def embedding_text(article: Article, chunk_text: str) -> str:
+    """What gets embedded for a chunk: its article's title as context, then the chunk itself."""
+    if article.title and article.title not in chunk_text:
+        return f"{article.title}\n{chunk_text}"
+    return chunk_text
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: NewsStore,
+        embedder: Embedder,
+        chunker: Chunker,
+        batch_chunks: int = 256,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.chunker = chunker
+        self.batch_chunks = batch_chunks
+
+    def run(
+        self, items: Iterable[Article | LoadError], progress: ProgressFn | None = None
+    ) -> IngestReport:
+        report = IngestReport()
+        pending: dict[str, Article] = {}
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, LoadError):
+                report.failed.append(item)
+                continue
+            if item.id in seen:
+                report.duplicates += 1
+                # The later copy wins; if the earlier one is already written it is replaced.
+            seen.add(item.id)
+            pending[item.id] = item
+            # Chunk counts are not known before splitting; ~chars/size is a good enough estimate.
+            estimate = sum(len(a.text) for a in pending.values()) // max(self.chunker.chunk_size, 1)
+            if estimate >= self.batch_chunks or len(pending) >= self.batch_chunks:
+                self._flush(list(pending.values()), report, progress)
+                pending.clear()
+        if pending:
+            self._flush(list(pending.values()), report, progress)
+        return report
+
+    def _flush(
+        self, articles: list[Article], report: IngestReport, progress: ProgressFn | None
+    ) -> None:
+        known = self.store.existing_hashes([a.id for a in articles])
+        todo: list[tuple[Article, str]] = []
+        for a in articles:
+            h = a.content_hash
+            if known.get(a.id) == h:
+                report.articles_unchanged += 1
+            else:
+                todo.append((a, h))
+        if todo:
+            split = [(a, h, self.chunker.split(a)) for a, h in todo]
+            texts = [embedding_text(a, c.text) for a, _h, chunks in split for c in chunks]
+            vectors = self.embedder.embed(texts)
+            writes: list[ArticleWrite] = []
+            offset = 0
+            for a, h, chunks in split:
+                writes.append(ArticleWrite(a, chunks, vectors[offset : offset + len(chunks)], h))
+                offset += len(chunks)
+            self.store.write(writes, known=known)
+            for a, _h in todo:
+                if a.id in known:
+                    report.articles_updated += 1
+                else:
+                    report.articles_added += 1
+            report.chunks_written += len(texts)
+            if progress:
+                progress(len(articles), len(texts))
+        elif progress:
+            progress(len(articles), 0)
