@@ -18,6 +18,7 @@ Reads go through this class or straight to `.chroma` / `.lexical`; nothing here 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -77,6 +78,7 @@ class NewsStore:
         self.embedder = embedder
         self.chroma = ChromaStore(settings, embedder, client=client)
         self.lexical = LexicalIndex(settings.lexical_path)
+        self._last_sync_check = time.monotonic()
 
     # --- writes -----------------------------------------------------------------------------
     def existing_hashes(self, ids: Sequence[str]) -> dict[str, str]:
@@ -135,6 +137,19 @@ class NewsStore:
         return had_record or bool(chunk_ids)
 
     # --- consistency --------------------------------------------------------------------------
+    def maybe_sync(self, interval_s: float = 30.0) -> None:
+        """Re-sync the lexical index if another process changed Chroma (checked every interval).
+
+        With several API workers in front of one Chroma server, each keeps its own lexical index;
+        comparing counts is a cheap staleness probe, and a full id comparison runs only on change.
+        """
+        now = time.monotonic()
+        if now - self._last_sync_check < interval_s:
+            return
+        self._last_sync_check = now
+        if self.chroma.count_chunks() != self.lexical.count():
+            self.sync_lexical()
+
     def sync_lexical(self) -> tuple[int, int]:
         """Make the lexical index hold exactly Chroma's chunks; returns (added, removed)."""
         in_chroma = self.chroma.all_chunk_ids()

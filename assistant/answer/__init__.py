@@ -1,0 +1,5 @@
+"""Answerers: turn retrieved passages into an `Answer` with validated citations."""
+
+from assistant.answer.base import Answerer
+
+__all__ = ["Answerer"]

@@ -1,0 +1,100 @@
+"""Citations: sentence spans inside passages, narrowing a claim to its best span, and validation.
+
+Shared by both answerers. A citation is only ever built from a retrieved passage, with offsets
+into the stored article text; `validate` re-reads the article texts and drops any citation whose
+quote is not exactly `article_text[start:end]`. No ranking of passages happens here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.models import Article, Citation, Passage
+from assistant.text import content_words, sentence_spans
+
+_STEM = 5  # compare word prefixes: "sanctions"/"sanctioned", "softened"/"soften"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence of a passage, located in its article: article_text[start:end] == text."""
+
+    passage_index: int
+    start: int
+    end: int
+    text: str
+
+
+def passage_sentences(passages: Sequence[Passage]) -> list[Span]:
+    out: list[Span] = []
+    for i, p in enumerate(passages):
+        for s, e in sentence_spans(p.text):
+            out.append(Span(i, p.start + s, p.start + e, p.text[s:e]))
+    return out
+
+
+def stems(text: str) -> set[str]:
+    return {w[:_STEM] for w in content_words(text)}
+
+
+def best_span(passage: Passage, index: int, claim: str) -> Span:
+    """The sentence of `passage` sharing the most words with `claim` (first one on ties)."""
+    claim_stems = stems(claim)
+    spans = passage_sentences([passage])
+    if not spans:
+        return Span(index, passage.start, passage.end, passage.text)
+    best = max(spans, key=lambda s: len(claim_stems & stems(s.text)))
+    return Span(index, best.start, best.end, best.text)
+
+
+def make_citation(n: int, passage: Passage, span: Span) -> Citation:
+    return Citation(
+        n=n,
+        article_id=passage.article_id,
+        chunk_id=passage.chunk_id,
+        start=span.start,
+        end=span.end,
+        quote=span.text,
+        title=passage.title,
+        source=passage.source,
+        url=passage.url,
+        published_at=passage.published_at,
+    )
+
+
+def validate(citations: Sequence[Citation], articles: dict[str, Article]) -> list[Citation]:
+    """Citations whose quote is exactly the stored article text at their span; others dropped."""
+    ok: list[Citation] = []
+    for c in citations:
+        art = articles.get(c.article_id)
+        if (
+            art is not None
+            and 0 <= c.start < c.end <= len(art.text)
+            and art.text[c.start : c.end] == c.quote
+        ):
+            ok.append(c)
+    return ok
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def markers(text: str) -> list[int]:
+    """The [n] markers in an answer text, in order of first appearance."""
+    seen: dict[int, None] = {}
+    for m in _MARKER.finditer(text):
+        seen.setdefault(int(m.group(1)), None)
+    return list(seen)
+
+
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    """Rewrite [n] markers by `mapping`; markers not in it are removed (with a leading space)."""
+
+    def sub(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f"[{mapping[n]}]" if n in mapping else ""
+
+    out = _MARKER.sub(sub, text)
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", out)).strip()

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks; results go to benchmarks/results/ (JSON + Markdown, machine noted)."""
