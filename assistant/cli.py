@@ -319,19 +319,25 @@ def eval_run(
         root = default_root(settings, store_root)
         report, _ = evaluate(dataset, settings, options, root, show_progress=console.is_terminal)
     except (DatasetError, ValueError, OSError) as exc:
-        console.print(f"[red]eval failed:[/] {exc}")
+        console.print(f"[red]eval failed:[/] {exc}", soft_wrap=True)
         raise typer.Exit(code=2) from exc
     _print_summary(report)
     if out is not None:
         for path in write_reports(report, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", soft_wrap=True)
     if gate is not None:
         shortfalls = check(report["metrics"], gate)
         for s in shortfalls:
-            console.print(f"[red]below threshold[/] {s}")
+            console.print(f"[red]below threshold[/] {s}", soft_wrap=True)
         if shortfalls:
             raise typer.Exit(code=1)
-        console.print(f"thresholds met ({len(gate.minimum) + len(gate.maximum)} checked)")
+        checked = len(gate.minimum) + len(gate.maximum)
+        console.print(f"thresholds met ({checked} checked)", soft_wrap=True)
+
+
+def _stdout_console() -> Console:
+    # Not a terminal (CI logs, pipes): wide enough that metric names are never cut.
+    return Console() if sys.stdout.isatty() else Console(width=140)
 
 
 def _print_summary(report: dict[str, Any]) -> None:
@@ -350,7 +356,7 @@ def _print_summary(report: dict[str, Any]) -> None:
     for name, m in report["metrics"].items():
         value, ci = fmt_value(m["value"], m["unit"]), fmt_ci(m["ci95"], m["unit"])
         table.add_row(name, value, ci, str(m["n"]))
-    Console().print(table)
+    _stdout_console().print(table)
 
 
 @eval_app.command("compare")
@@ -369,7 +375,7 @@ def eval_compare(
     try:
         ra, rb = load_report(a), load_report(b)
     except (ValueError, OSError) as exc:
-        console.print(f"[red]cannot compare:[/] {exc}")
+        console.print(f"[red]cannot compare:[/] {exc}", soft_wrap=True)
         raise typer.Exit(code=2) from exc
     deltas = compare_reports(ra, rb)
     differences = identity_differences(ra, rb)
@@ -387,13 +393,13 @@ def eval_compare(
             str(d.shared),
             d.verdict,
         )
-    Console().print(table)
+    _stdout_console().print(table)
     for key, (va, vb) in differences.items():
-        console.print(f"[yellow]differs[/] {key}: {va!r} → {vb!r}")
+        console.print(f"[yellow]differs[/] {key}: {va!r} → {vb!r}", soft_wrap=True)
     target = (out or b.parent) / "compare.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_compare_html(ra, rb, deltas, differences), encoding="utf-8")
-    console.print(f"wrote {target}")
+    console.print(f"wrote {target}", soft_wrap=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,147 @@
+"""Every error as JSON `{"error": {"type", "message"}}`: `ApiError` and the exception handlers.
+
+Client mistakes map to 4xx with a message that says what is wrong (validation → 422, malformed
+JSON and bad queries → 400, auth → 401/403, oversized body → 413, rate limit → 429); a store that
+cannot be reached is 503. Only a real bug reaches the catch-all, which logs it and answers a
+generic 500 (the traceback stays in the log, never in the response).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.embed.base import EmbedderMismatchError
+from assistant.retrieve.plan import BadQueryError
+from assistant.store import StoreUnavailableError
+
+log = logging.getLogger(__name__)
+
+_TYPES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error with its HTTP status, error type and message (and optional headers)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        type: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type or _TYPES.get(status, "error")
+        self.headers = dict(headers or {})
+
+
+class PayloadTooLargeError(StarletteHTTPException):
+    """Raised while reading a body past the limit (an HTTPException so FastAPI re-raises it)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body is larger than the limit of {limit} bytes")
+
+
+def error_response(
+    status: int, message: str, type: str | None = None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"type": type or _TYPES.get(status, "error"), "message": message}}
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def _loc(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """One line per problem: `field: what is wrong`."""
+    lines = []
+    for e in errors[:10]:
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        if e.get("type") in ("model_attributes_type", "dict_type", "model_type"):
+            msg = "expected a JSON object"
+        elif e.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        elif e.get("type") == "missing":
+            msg = "field required"
+        lines.append(f"{_loc(e.get('loc', ()))}: {msg}")
+    if len(errors) > 10:
+        lines.append(f"... and {len(errors) - 10} more")
+    return "; ".join(lines)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.message, exc.type, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = str(exc.detail)
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no such route: {request.method} {request.url.path}"
+    elif exc.status_code == 405 and message == "Method Not Allowed":
+        message = f"method {request.method} is not allowed on {request.url.path}"
+    return error_response(exc.status_code, message, headers=exc.headers)
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    bad_json = [e for e in errors if e.get("type") == "json_invalid"]
+    if bad_json:
+        ctx = bad_json[0].get("ctx") or {}
+        detail = ctx.get("error") or bad_json[0].get("msg", "")
+        return error_response(400, f"the body is not valid JSON: {detail}", "invalid_json")
+    return error_response(422, validation_message(errors))
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ValidationError)
+    return error_response(422, validation_message(exc.errors()))
+
+
+async def _bad_query(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(400, str(exc), "bad_query")
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("store unavailable: %s", exc)
+    return error_response(503, f"the article store is unavailable: {exc}", "store_unavailable")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal error (logged on the server)", "internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(ValidationError, _validation)
+    app.add_exception_handler(BadQueryError, _bad_query)
+    app.add_exception_handler(StoreUnavailableError, _unavailable)
+    app.add_exception_handler(EmbedderMismatchError, _unavailable)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""The API's routers, one module per domain: ask/search, chat, articles, health, metrics, page."""

@@ -1,0 +1,210 @@
+// Newsdesk chat page. Everything that comes from the server (answers, quotes, article text,
+// titles) is put in the page with textContent / text nodes only, never parsed as HTML, so an
+// article containing markup or scripts is shown as text and cannot run.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const form = $("ask-form");
+  const questionBox = $("question");
+  const asOfBox = $("as-of");
+  const keyBox = $("api-key");
+  const button = $("ask-button");
+  const statusLine = $("status");
+  const transcript = $("transcript");
+  const panel = $("panel");
+
+  // el("p", {class: "x"}, "text", childNode): strings become text nodes, never HTML.
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (name === "class") node.className = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of children) {
+      if (child !== null && child !== undefined) node.append(child);
+    }
+    return node;
+  }
+
+  function headers() {
+    const h = { "Content-Type": "application/json" };
+    const key = keyBox.value.trim();
+    if (key) h.Authorization = "Bearer " + key;
+    return h;
+  }
+
+  async function api(path, options) {
+    const response = await fetch(path, options);
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (_) {
+      body = null;
+    }
+    if (!response.ok) {
+      const message = body && body.error && body.error.message
+        ? body.error.message
+        : `${response.status} ${response.statusText}`;
+      throw new Error(message);
+    }
+    return body;
+  }
+
+  function describe(item) {
+    const parts = [];
+    if (item.source) parts.push(item.source);
+    if (item.published_at) parts.push(item.published_at);
+    return parts.join(", ");
+  }
+
+  function citeButton(citation) {
+    const b = el("button", {
+      type: "button",
+      class: "cite",
+      "data-n": String(citation.n),
+      title: citation.title || citation.article_id,
+    }, `[${citation.n}]`);
+    b.addEventListener("click", () => openCitation(citation));
+    return b;
+  }
+
+  // The answer text with each [n] marker turned into a button that opens its source.
+  function answerParagraph(text, citations) {
+    const byNumber = new Map(citations.map((c) => [c.n, c]));
+    const p = el("p", { class: "answer-text" });
+    const pieces = text.split(/\[(\d+)\]/);
+    pieces.forEach((piece, i) => {
+      if (i % 2 === 0) {
+        if (piece) p.append(document.createTextNode(piece));
+        return;
+      }
+      const citation = byNumber.get(Number(piece));
+      p.append(citation ? citeButton(citation) : document.createTextNode(`[${piece}]`));
+    });
+    return p;
+  }
+
+  function sourcesList(citations) {
+    const list = el("ol", { class: "sources" });
+    for (const c of citations) {
+      const meta = describe(c);
+      list.append(el("li", {},
+        citeButton(c), " ",
+        el("span", { class: "source-title" }, c.title || `article ${c.article_id}`),
+        meta ? el("span", { class: "source-meta" }, ` — ${meta}`) : null,
+        el("q", { class: "source-quote" }, c.quote)));
+    }
+    return list;
+  }
+
+  function passagesList(passages) {
+    const details = el("details", { class: "passages" },
+      el("summary", {}, `Passages retrieved (${passages.length})`));
+    const list = el("ol", {});
+    for (const p of passages) {
+      const meta = describe(p);
+      list.append(el("li", { class: "passage" },
+        el("div", { class: "passage-meta" },
+          el("strong", {}, p.title || `article ${p.article_id}`), meta ? ` — ${meta}` : null),
+        el("p", { class: "passage-text" }, p.text)));
+    }
+    details.append(list);
+    return details;
+  }
+
+  function addTurn(question) {
+    const turn = el("li", { class: "turn pending" },
+      el("p", { class: "question" }, question),
+      el("div", { class: "reply" }, el("p", { class: "working" }, "Searching the articles…")));
+    transcript.append(turn);
+    turn.scrollIntoView({ block: "end" });
+    return turn;
+  }
+
+  function showAnswer(turn, answer) {
+    const reply = el("div", { class: "reply" });
+    if (answer.refused) {
+      turn.classList.add("refused");
+      reply.append(el("p", { class: "not-found" }, "Not found in the articles"));
+      reply.append(el("p", { class: "answer-text muted" }, answer.answer));
+    } else {
+      reply.append(answerParagraph(answer.answer, answer.citations));
+      if (answer.citations.length) reply.append(sourcesList(answer.citations));
+    }
+    if (answer.passages && answer.passages.length) reply.append(passagesList(answer.passages));
+    turn.replaceChild(reply, turn.querySelector(".reply"));
+    turn.classList.remove("pending");
+    turn.classList.add("answered");
+  }
+
+  function showError(turn, message) {
+    const reply = el("div", { class: "reply" }, el("p", { class: "error" }, `Error: ${message}`));
+    turn.replaceChild(reply, turn.querySelector(".reply"));
+    turn.classList.remove("pending");
+    turn.classList.add("failed");
+  }
+
+  async function openCitation(citation) {
+    const path = `/v1/articles/${encodeURIComponent(citation.article_id)}` +
+      `?highlight=${citation.start}:${citation.end}`;
+    const body = $("panel-text");
+    $("panel-title").textContent = citation.title || `article ${citation.article_id}`;
+    $("panel-meta").textContent = "Loading…";
+    body.replaceChildren();
+    panel.hidden = false;
+    try {
+      const article = await api(path, { headers: headers() });
+      // Offsets are Unicode code points (Python); Array.from splits by code points too.
+      const chars = Array.from(article.text);
+      const start = article.highlight.start;
+      const end = article.highlight.end;
+      const mark = el("mark", { id: "highlight" }, chars.slice(start, end).join(""));
+      body.replaceChildren(
+        document.createTextNode(chars.slice(0, start).join("")),
+        mark,
+        document.createTextNode(chars.slice(end).join("")));
+      $("panel-title").textContent = article.title || `article ${article.id}`;
+      const meta = [describe(article), article.url].filter(Boolean).join(" · ");
+      $("panel-meta").textContent = `[${citation.n}] ${meta}`;
+      mark.scrollIntoView({ block: "center" });
+    } catch (err) {
+      $("panel-meta").textContent = `Could not load the article: ${err.message}`;
+    }
+  }
+
+  async function ask(event) {
+    event.preventDefault();
+    const question = questionBox.value.trim();
+    if (!question) {
+      statusLine.textContent = "Type a question first.";
+      return;
+    }
+    const payload = { question };
+    if (asOfBox.value) payload.as_of = asOfBox.value;
+    const turn = addTurn(question);
+    button.disabled = true;
+    statusLine.textContent = "";
+    try {
+      const answer = await api("/v1/ask", {
+        method: "POST", headers: headers(), body: JSON.stringify(payload),
+      });
+      showAnswer(turn, answer);
+      questionBox.value = "";
+    } catch (err) {
+      showError(turn, err.message);
+    } finally {
+      button.disabled = false;
+      questionBox.focus();
+    }
+  }
+
+  form.addEventListener("submit", ask);
+  questionBox.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  $("panel-close").addEventListener("click", () => { panel.hidden = true; });
+})();
