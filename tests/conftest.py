@@ -7,8 +7,12 @@ store), else in a session tmp dir.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+import random
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,23 +53,47 @@ def sample_runtime(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmb
 @dataclass
 class DevStore:
     runtime: Runtime
-    first_report: dict[str, object] | None  # None when reused from $NEWSDESK_TEST_CACHE
+    built_here: bool  # False when reused from $NEWSDESK_TEST_CACHE
+    crash_trials: list[float]  # seconds after start at which an ingest was killed with SIGKILL
+    final_report: dict[str, object] | None
+
+
+def _build_with_crashes(data_dir: Path, trials: int, seed: int = 2022) -> tuple[list[float], dict[str, object]]:
+    """Ingest the dev corpus with the real CLI, kill -9 it `trials` times at random points, then
+    let a last run finish. Every kill lands mid-embedding or mid-write; the final store must equal
+    a clean ingest (checked by the tests that use this fixture)."""
+    rng = random.Random(seed)
+    cmd = [sys.executable, "-m", "assistant.cli", "ingest", "--json", "--data-dir", str(data_dir), str(DEV_CORPUS)]
+    kills: list[float] = []
+    for _ in range(trials):
+        delay = rng.uniform(15.0, 75.0)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills.append(round(delay, 1))
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return kills, json.loads(done.stdout)
 
 
 @pytest.fixture(scope="session")
-def dev_store(
-    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
-) -> Iterator[DevStore]:
-    """The whole dev corpus ingested once per session (shared with the eval step in CI)."""
+def dev_store(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> DevStore:
+    """The whole dev corpus, ingested once per session (shared with the eval step in CI).
+
+    Built through the CLI with three kill -9 crashes on the way, so the crash-safety property is
+    checked on the real corpus at no extra embedding cost.
+    """
     from evals.stores import eval_store, mark_complete
 
     cache = os.environ.get("NEWSDESK_TEST_CACHE")
     root = Path(cache) if cache else tmp_path_factory.mktemp("evalstores")
     es = eval_store(root, DEV_CORPUS, Settings(), embedder.name)
-    rt = open_runtime(es.settings, embedder)
-    first: dict[str, object] | None = None
-    if not es.complete:
-        report = ingest_into(rt, [DEV_CORPUS])
-        first = report.to_json()
-        mark_complete(es, first)
-    yield DevStore(runtime=rt, first_report=first)
+    kills: list[float] = []
+    final: dict[str, object] | None = None
+    built_here = not es.complete
+    if built_here:
+        kills, final = _build_with_crashes(es.settings.data_dir, trials=3)
+        mark_complete(es, final)
+    return DevStore(open_runtime(es.settings, embedder), built_here, kills, final)
