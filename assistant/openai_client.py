@@ -101,6 +101,16 @@ class OpenAICompatClient:
                 "chat endpoint: stream ended without a finish reason", "connection"
             )
 
+    def close(self) -> None:
+        """Close pooled connections now (they are also closed when the client is collected)."""
+        self.client.close()
+
+    def __enter__(self) -> OpenAICompatClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def list_models(self) -> list[str]:
         try:
             return [m.id for m in self.client.models.list()]

@@ -25,12 +25,16 @@ from assistant.embed.base import Embedder
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve.hybrid import Retrieval
 
-REFUSAL_THRESHOLD = 0.45
+REFUSAL_THRESHOLD = 0.52
 """Confidence below which we refuse; chosen on the dev set (see docs/ and the issue notes)."""
 
 REFUSAL_TEXT = "The articles I have do not contain the answer to that question."
 
-_MAX_SENTENCES = 2
+_MAX_SENTENCES = 3
+_SECOND_RATIO = 0.7
+_ANSWER_PASSAGES = 6
+_OUT_OF_WINDOW_PENALTY = 0.2
+_DATE_EVIDENCE_BONUS = 0.1
 _EMBED_TOP = 8
 _SAY = re.compile(r"\b(said|says|told|stated|announced|according to|warned|added|wrote)\b", re.I)
 _ASKS_SAY = re.compile(r"\b(say|said|tell|told|claim|announce|comment|react)", re.I)
@@ -45,6 +49,8 @@ class Scored:
     date: float
     say: float
     prior: float
+    answer_type: float
+    is_question: float
     dense: float = 0.0
 
     @property
@@ -55,7 +61,38 @@ class Scored:
             + 0.25 * self.date
             + 0.08 * self.say
             + 0.12 * self.prior
+            + 0.2 * self.answer_type
+            - 0.5 * self.is_question
         )
+
+
+_NUMBER = re.compile(
+    r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
+    r"thousand|million|billion|trillion|half)\b",
+    re.I,
+)
+_CAPITALIZED = re.compile(r"\b[A-Z][\w'’&.-]*[A-Za-z0-9]")
+_HOW_MANY = re.compile(
+    r"\bhow (many|much|old|long|far|big|high|large|often)\b|\bwhat (percent|number|age)\b", re.I
+)
+_WHEN = re.compile(r"\bwhen\b|\bwhat (day|date|year|month|time)\b", re.I)
+
+
+def answer_type_match(question: str, sentence: str) -> float:
+    """How well a sentence offers the kind of thing the question asks for, beyond its own words.
+
+    Numbers for how-many/how-much questions, dates for when-questions, and otherwise names
+    (capitalized words after the first word) that the question does not already contain: a
+    sentence that only restates the question cannot be its answer.
+    """
+    if _HOW_MANY.search(question):
+        return 1.0 if _NUMBER.search(sentence) else 0.0
+    if _WHEN.search(question):
+        return 1.0 if extract_date_mentions(sentence) else 0.0
+    q_words = {w.lower().rstrip(".") for w in re.findall(r"[\w'’&.-]+", question)}
+    names = {m.group(0).lower().rstrip(".") for m in _CAPITALIZED.finditer(sentence) if m.start() > 0}
+    new = [n for n in names if n not in q_words]
+    return min(1.0, len(new) / 2)
 
 
 class ExtractiveAnswerer:
@@ -97,7 +134,7 @@ class ExtractiveAnswerer:
         q = stems(plan.lexical_text)
         asks_say = bool(_ASKS_SAY.search(question))
         out: list[Scored] = []
-        for span in passage_sentences(retrieval.passages):
+        for span in passage_sentences(retrieval.passages[:_ANSWER_PASSAGES]):
             if not (_MIN_LEN <= len(span.text) <= _MAX_LEN):
                 continue
             p = retrieval.passages[span.passage_index]
@@ -111,7 +148,9 @@ class ExtractiveAnswerer:
                 )
             say = 1.0 if asks_say and _SAY.search(span.text) else 0.0
             prior = 1.0 / (1.0 + 0.5 * span.passage_index)
-            out.append(Scored(span, lexical, date_score, say, prior))
+            answer_type = answer_type_match(question, span.text)
+            is_question = 1.0 if span.text.rstrip("\"'”’) ").endswith("?") else 0.0
+            out.append(Scored(span, lexical, date_score, say, prior, answer_type, is_question))
         if not out:
             return out
         # Embedding similarity only for the most promising sentences: a few short inputs.
@@ -132,6 +171,10 @@ class ExtractiveAnswerer:
         top_passage = max(p.scores.get("dense", 0.0) for p in retrieval.passages[:3])
         best_sentence = max(s.dense for s in scored)
         conf = 0.5 * top_passage + 0.5 * best_sentence
+        # A sentence naming exactly the asked date, with the question's words, is strong evidence
+        # even when the embedding of a long multi-topic chunk is only lukewarm.
+        dated = max((min(s.date, s.lexical * 2) for s in scored[:3] if s.date >= 1.0), default=0.0)
+        conf += _DATE_EVIDENCE_BONUS * dated
         plan = retrieval.plan
         if plan.window is not None and plan.window.kind in ("range", "relative", "day"):
             in_window = any(
@@ -140,7 +183,7 @@ class ExtractiveAnswerer:
                 for p in retrieval.passages[:3]
             )
             if not in_window:
-                conf -= 0.1
+                conf -= _OUT_OF_WINDOW_PENALTY
         return conf
 
     def choose(self, scored: list[Scored], passages: list[Passage]) -> list[Scored]:
@@ -150,7 +193,7 @@ class ExtractiveAnswerer:
         for s in scored[1:]:
             if len(chosen) >= _MAX_SENTENCES:
                 break
-            if s.score < 0.85 * best.score:
+            if s.score < _SECOND_RATIO * best.score:
                 break
             adds = (
                 bool(stems(s.span.text) - covered)

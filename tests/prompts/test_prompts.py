@@ -1,0 +1,48 @@
+"""The prompt loader: templates render with exactly their inputs, and fail clearly otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+import prompts
+from prompts import PromptError
+
+
+def test_templates_and_their_inputs() -> None:
+    assert {"system", "answer", "followup"} <= set(prompts.names())
+    assert prompts.inputs_of("system") == {"sentinel"}
+    assert prompts.inputs_of("answer") == {"as_of", "date_note", "passages", "question", "sentinel"}
+    assert prompts.inputs_of("followup") == {"history", "question"}
+
+
+def test_render_fills_inputs_and_drops_the_doc_comment() -> None:
+    out = prompts.render("system", sentinel="NOT_FOUND")
+    assert "NOT_FOUND" in out and "$" not in out
+    assert "<!--" not in out and "Inputs:" not in out
+    assert "instructions" in out.lower() and "ignore" in out.lower()
+
+
+def test_values_are_not_reparsed() -> None:
+    # Article text full of dollar signs and braces must come through verbatim.
+    tricky = "Sanctions cost $5 billion; see ${question} and {passages} and $$."
+    out = prompts.render(
+        "answer", as_of="2025-03-10", date_note="", passages=tricky, question="Q?", sentinel="NF"
+    )
+    assert tricky in out and "Question: Q?" in out and "2025-03-10" in out
+
+
+def test_missing_input_fails_clearly() -> None:
+    with pytest.raises(PromptError, match=r"prompt 'followup': missing question"):
+        prompts.render("followup", history="User: hi")
+
+
+def test_extra_input_fails_clearly() -> None:
+    with pytest.raises(PromptError, match=r"unexpected colour"):
+        prompts.render("system", sentinel="X", colour="red")
+
+
+def test_unknown_template_fails_clearly() -> None:
+    with pytest.raises(PromptError, match=r"no prompt template 'nope'"):
+        prompts.render("nope")
+    with pytest.raises(PromptError, match=r"bad prompt name"):
+        prompts.render("../secrets")
