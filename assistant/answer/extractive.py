@@ -35,7 +35,9 @@ _SECOND_RATIO = 0.7
 _ANSWER_PASSAGES = 6
 _OUT_OF_WINDOW_PENALTY = 0.2
 _DATE_EVIDENCE_BONUS = 0.1
-_EMBED_TOP = 8
+_EMBED_TOP = 5
+# Only the head of a long sentence is embedded: its topic is set early, and cost grows with length.
+_EMBED_CHARS = 300
 _SAY = re.compile(r"\b(said|says|told|stated|announced|according to|warned|added|wrote)\b", re.I)
 _ASKS_SAY = re.compile(r"\b(say|said|tell|told|claim|announce|comment|react)", re.I)
 _MIN_LEN = 25
@@ -159,7 +161,7 @@ class ExtractiveAnswerer:
         qvec = retrieval.query_vector
         if qvec is None:
             qvec = self.embedder.embed([plan.dense_text])[0]
-        vecs = self.embedder.embed([s.span.text for s in top])
+        vecs = self.embedder.embed([s.span.text[:_EMBED_CHARS] for s in top])
         for s, v in zip(top, vecs, strict=True):
             s.dense = float(np.dot(v, qvec))
         top.sort(key=lambda s: s.score, reverse=True)

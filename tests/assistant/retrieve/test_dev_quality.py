@@ -19,9 +19,9 @@ from tests.support import DEV_DATASET
 
 pytestmark = pytest.mark.slow
 
-MIN_HIT_AT_5 = 0.80
+MIN_HIT_AT_5 = 0.86
 MIN_REFUSAL_UNANSWERABLE = 0.85
-MAX_FALSE_REFUSAL = 0.12
+MAX_FALSE_REFUSAL = 0.08
 
 
 @dataclass
