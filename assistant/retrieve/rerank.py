@@ -27,7 +27,7 @@ WEIGHTS: dict[str, float] = {
     "rrf": 8.0,
     "date_mention": 0.25,
     "published_in_window": 0.2,
-    "recency": 0.05,
+    "recency": 0.2,
     "title": 0.1,
     "future": -0.3,
 }
@@ -35,6 +35,7 @@ WEIGHTS: dict[str, float] = {
 # How far a publication may trail the asked window and still count as reporting on it.
 _REPORTING_LAG = timedelta(days=3)
 _RECENCY_DAYS = 45.0
+_RECENT_WINDOW = timedelta(days=7)
 _SAME_ARTICLE_DISCOUNT = 0.08
 
 
@@ -87,8 +88,12 @@ def _published_in_window(c: Candidate, plan: QueryPlan) -> float:
 
 
 def _recency(c: Candidate, plan: QueryPlan) -> float:
+    """News questions are mostly about the days before they are asked — unless they name a past
+    date, in which case the window features decide and recency stays out of it."""
     pub = c.published
     if pub is None or pub > plan.as_of:
+        return 0.0
+    if plan.window is not None and plan.window.end < plan.as_of - _RECENT_WINDOW:
         return 0.0
     return math.exp(-(plan.as_of - pub).days / _RECENCY_DAYS)
 

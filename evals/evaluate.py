@@ -1,0 +1,61 @@
+"""One call from a dataset folder to a scored report: store, run, score, report dict.
+
+Used by `newsdesk eval` and by the tests; prints nothing (bars only when `show_progress`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.embed import Embedder
+from assistant.settings import Settings
+from evals.datasets import GOLDEN, load_dataset
+from evals.progress import question_bar
+from evals.report import build_report
+from evals.runner import EvalOptions, EvalRun, open_store, run_eval
+from evals.scoring import score
+
+
+def resolve_dataset_path(path: Path) -> Path:
+    """`golden` names the built-in golden set unless a folder of that name exists."""
+    if not path.exists() and str(path) == "golden":
+        return GOLDEN
+    return path
+
+
+def evaluate(
+    dataset_dir: Path,
+    settings: Settings,
+    options: EvalOptions,
+    root: Path,
+    embedder: Embedder | None = None,
+    show_progress: bool = False,
+) -> tuple[dict[str, Any], EvalRun]:
+    """Load the dataset, open (or build) its store under `root`, run and score it."""
+    t0 = time.perf_counter()
+    dataset = load_dataset(resolve_dataset_path(dataset_dir))
+    ingest_bar = None
+    if show_progress:
+        from ingest.progress import ingest_progress
+
+        def ingest_bar(total: int) -> Any:
+            return ingest_progress(total, True)
+
+    rt, es, ingest_report = open_store(dataset, settings, root, embedder, ingest_bar)
+    t1 = time.perf_counter()
+    with question_bar(show_progress) as start:
+        run = run_eval(dataset, rt, options, progress=start, store=es)
+    t2 = time.perf_counter()
+    scores = score(run.records, resamples=options.resamples, seed=options.seed)
+    run.timings_s = {
+        "store": round(t1 - t0, 2),
+        **run.timings_s,
+        "scoring": round(time.perf_counter() - t2, 2),
+        "total": round(time.perf_counter() - t0, 2),
+    }
+    run.identity["ingested_now"] = ingest_report is not None
+    if ingest_report is not None:
+        run.identity["ingest"] = ingest_report
+    return build_report(run, scores), run
