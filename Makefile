@@ -19,10 +19,11 @@ $(BIN)/newsdesk: pyproject.toml requirements.lock
 
 install: $(BIN)/newsdesk
 
-## demo: install, ingest the sample article, answer a question (offline, no key)
+## demo: install, ingest the sample article, answer on the CLI and over HTTP (offline, no key)
 demo: install
 	$(BIN)/newsdesk ingest --data-dir $(DATA) demo/
 	$(BIN)/newsdesk ask --data-dir $(DATA) "$(QUESTION)"
+	$(BIN)/python scripts/demo_http.py --data-dir $(DATA) --question "$(QUESTION)"
 
 serve: install
 	$(BIN)/newsdesk serve --data-dir $(DATA)
