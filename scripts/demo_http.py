@@ -50,9 +50,8 @@ def main() -> int:
         body = resp.json()
         print(f"\nPOST {base}/v1/ask → {body['answer']}")
         for c in body["citations"]:
-            print(
-                f"  [{c['n']}] article {c['article_id']} chars {c['start']}-{c['end']}: {c['quote']!r}"
-            )
+            where = f"article {c['article_id']} chars {c['start']}-{c['end']}"
+            print(f"  [{c['n']}] {where}: {c['quote']!r}")
         print("\nThe web chat page: `make serve`, then open http://127.0.0.1:8000/")
         return 0
     finally:
