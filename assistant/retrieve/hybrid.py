@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -54,17 +54,6 @@ class _Clock:
         now = time.perf_counter()
         self.timings[name] = round((now - self._t) * 1000, 2)
         self._t = now
-
-
-def _published(meta: dict[str, Any]) -> date | None:
-    v = meta.get("published")
-    if not v:
-        return None
-    v = int(v)
-    try:
-        return date(v // 10000, v // 100 % 100, v % 100)
-    except ValueError:
-        return None
 
 
 class HybridRetriever:
@@ -134,7 +123,7 @@ class HybridRetriever:
             title=m.get("title") or None,
             source=m.get("source") or None,
             url=m.get("url") or None,
-            published_at=_published(m),
+            published_at=c.published,
             dates=str(m.get("dates", "")).split(),
             score=round(c.score, 4),
             scores={k: round(v, 4) for k, v in c.features.items()},
