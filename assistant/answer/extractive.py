@@ -33,6 +33,7 @@ REFUSAL_TEXT = "The articles I have do not contain the answer to that question."
 _MAX_SENTENCES = 3
 _SECOND_RATIO = 0.7
 _ANSWER_PASSAGES = 6
+ANSWER_TYPE_WEIGHT = 0.35
 _OUT_OF_WINDOW_PENALTY = 0.2
 _DATE_EVIDENCE_BONUS = 0.1
 _EMBED_TOP = 5
@@ -63,7 +64,7 @@ class Scored:
             + 0.25 * self.date
             + 0.08 * self.say
             + 0.12 * self.prior
-            + 0.2 * self.answer_type
+            + ANSWER_TYPE_WEIGHT * self.answer_type
             - 0.5 * self.is_question
         )
 
