@@ -44,15 +44,20 @@ class Chunker:
     @property
     def config(self) -> str:
         """Identity of the chunking, for cache keys (eval stores are reused only if it matches)."""
-        return f"recursive-v1:{self.chunk_size}:{self.chunk_overlap}"
+        return f"recursive-v2:{self.chunk_size}:{self.chunk_overlap}"
 
     def split(self, article: Article) -> list[Chunk]:
         text = article.text
         mentions = extract_date_mentions(text, article.published_at)
         chunks: list[Chunk] = []
-        cursor = 0
+        cursor = fallback = 0
         for piece in self._splitter.split_text(text):
+            # A chunk overlaps the previous one by at most `chunk_overlap` characters, so look
+            # there first: searching from just after the previous start put chunks of repetitive
+            # text ("xxxx...", repeated lines) at an earlier copy, far from their real place.
             start = text.find(piece, cursor)
+            if start < 0:
+                start = text.find(piece, fallback)
             if start < 0:  # the splitter only trims and cuts, so this cannot happen; guard anyway
                 raise AssertionError(f"chunk not found in article {article.id}")
             end = start + len(piece)
@@ -69,5 +74,6 @@ class Chunker:
                     dates=dates,
                 )
             )
-            cursor = start + 1
+            fallback = start + 1
+            cursor = max(fallback, end - self.chunk_overlap)
         return chunks

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from assistant.embed.base import EmbedderMismatchError
 from assistant.retrieve.plan import BadQueryError
@@ -103,7 +104,30 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"no such route: {request.method} {request.url.path}"
     elif exc.status_code == 405 and message == "Method Not Allowed":
         message = f"method {request.method} is not allowed on {request.url.path}"
-    return error_response(exc.status_code, message, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(exc.status_code, message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path, asked of each route the way the router asks.
+
+    (The default 405 names only the first matching route's methods: `OPTIONS /v1/articles/x`
+    answered `Allow: GET` although DELETE is served there too.)
+    """
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:

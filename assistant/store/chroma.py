@@ -13,12 +13,15 @@ always computed by us and passed explicitly. This module does no ranking and no 
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
@@ -29,6 +32,8 @@ from assistant.dates import date_to_int
 from assistant.embed.base import Embedder, EmbedderMismatchError
 from assistant.models import Article, Chunk
 from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Chroma caps a single add/upsert/get; stay well below it.
 _MAX_BATCH = 4000
@@ -141,6 +146,30 @@ def article_from_record(article_id: str, text: str, meta: dict[str, Any]) -> Art
     )
 
 
+# What a Chroma server that is down, restarting or unreachable raises from a collection call
+# (the HTTP client does not wrap its transport's errors).
+_CONNECTION_ERRORS = (httpx.TransportError, ConnectionError)
+
+
+class _Guarded:
+    """A Chroma collection whose calls raise StoreUnavailableError when the server is unreachable.
+
+    Without this a stopped Chroma server surfaced as a bare `httpx.ConnectError` (an HTTP 500).
+    The HTTP client reconnects by itself on the next call, so nothing is re-created here; the
+    owning store logs the outage once and the recovery once.
+    """
+
+    def __init__(self, collection: Any, owner: ChromaStore) -> None:
+        self._collection = collection
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+        return self._owner._guard(attr)
+
+
 class ChromaStore:
     """Chunk and article collections of one store name, with the embedder that built them."""
 
@@ -149,8 +178,11 @@ class ChromaStore:
         self.embedder = embedder
         self.client = client if client is not None else make_client(settings)
         self.ef = NewsdeskEmbeddingFunction(embedder)
-        self.chunks = self._open(settings.collection, kind="chunks")
-        self.articles = self._open(settings.collection + _ARTICLE_SUFFIX, kind="articles")
+        self._down = False
+        self.chunks: Any = _Guarded(self._open(settings.collection, kind="chunks"), self)
+        self.articles: Any = _Guarded(
+            self._open(settings.collection + _ARTICLE_SUFFIX, kind="articles"), self
+        )
 
     def _open(self, name: str, kind: str) -> Any:
         try:
@@ -184,23 +216,52 @@ class ChromaStore:
     def _unavailable(self, exc: Exception) -> StoreUnavailableError:
         return StoreUnavailableError(f"Chroma is unavailable: {exc}")
 
+    def _guard(self, call: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(call)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = call(*args, **kwargs)
+            except _CONNECTION_ERRORS as exc:
+                if not self._down:
+                    self._down = True
+                    log.warning("Chroma is unreachable: %s", exc)
+                raise self._unavailable(exc) from exc
+            if self._down:
+                self._down = False
+                log.info("Chroma is reachable again")
+            return result
+
+        return guarded
+
     # --- health -----------------------------------------------------------------------------
     def heartbeat(self) -> None:
         try:
-            self.client.heartbeat()
+            self._guard(self.client.heartbeat)()
             self.chunks.count()
+        except StoreUnavailableError:
+            raise
         except Exception as exc:
             raise self._unavailable(exc) from exc
 
     # --- chunks -----------------------------------------------------------------------------
     def upsert_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        for lo in range(0, len(chunks), _MAX_BATCH):
-            part = chunks[lo : lo + _MAX_BATCH]
+        self.upsert_chunk_batch([(article, c) for c in chunks], vectors)
+
+    def upsert_chunk_batch(
+        self, items: Sequence[tuple[Article, Chunk]], vectors: np.ndarray
+    ) -> None:
+        """Chunks of many articles in as few calls as possible (`vectors` row i is item i).
+
+        Each Chroma write call has a fixed cost of tens of milliseconds: one call per article
+        made 10,000 tiny articles take a quarter of an hour.
+        """
+        for lo in range(0, len(items), _MAX_BATCH):
+            part = items[lo : lo + _MAX_BATCH]
             self.chunks.upsert(
-                ids=[c.id for c in part],
+                ids=[c.id for _a, c in part],
                 embeddings=vectors[lo : lo + _MAX_BATCH],
-                documents=[c.text for c in part],
-                metadatas=[_chunk_metadata(c, article) for c in part],
+                documents=[c.text for _a, c in part],
+                metadatas=[_chunk_metadata(c, a) for a, c in part],
             )
 
     def chunk_ids_of(self, article_id: str) -> list[str]:
@@ -295,14 +356,21 @@ class ChromaStore:
         return out
 
     def put_article(self, article: Article, content_hash: str, chunk_count: int) -> None:
-        self.articles.upsert(
-            ids=[article.id],
-            # Article records are looked up by id only; a constant unit vector keeps Chroma
-            # from ever computing (or downloading a model for) an embedding of the full text.
-            embeddings=[np.full(self.embedder.dim, self.embedder.dim**-0.5, dtype=np.float32)],
-            documents=[article.text],
-            metadatas=[_article_metadata(article, content_hash, chunk_count)],
-        )
+        self.put_articles([(article, content_hash, chunk_count)])
+
+    def put_articles(self, records: Sequence[tuple[Article, str, int]]) -> None:
+        """Article records (article, content hash, chunk count), in as few calls as possible."""
+        # Article records are looked up by id only; a constant unit vector keeps Chroma from
+        # ever computing (or downloading a model for) an embedding of the full text.
+        unit = np.full(self.embedder.dim, self.embedder.dim**-0.5, dtype=np.float32)
+        for lo in range(0, len(records), _MAX_BATCH):
+            part = records[lo : lo + _MAX_BATCH]
+            self.articles.upsert(
+                ids=[a.id for a, _h, _n in part],
+                embeddings=[unit for _ in part],
+                documents=[a.text for a, _h, _n in part],
+                metadatas=[_article_metadata(a, h, n) for a, h, n in part],
+            )
 
     def get_article(self, article_id: str) -> Article | None:
         got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])

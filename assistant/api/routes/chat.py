@@ -86,7 +86,33 @@ def _info(question: str, answer: Answer) -> NewsdeskInfo:
     )
 
 
-@router.post("/chat/completions", response_model=ChatCompletionResponse)
+# Documented so the schema matches what `stream: true` returns (found by the fuzz test).
+_STREAM_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the completion; with `stream: true`, OpenAI's SSE chunks ending with"
+        " `data: [DONE]`",
+        # Open API 3.1: with an event stream, `schema` describes one event.
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "required": ["data"],
+                    "properties": {
+                        "data": {
+                            "type": "string",
+                            "description": "a chat.completion.chunk as JSON, or [DONE]",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/chat/completions", response_model=ChatCompletionResponse, responses=_STREAM_RESPONSE
+)
 async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
     """Answer the conversation's last user message from the articles, OpenAI-style."""
     answerer = answerer_for_model(state, req.model)

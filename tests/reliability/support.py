@@ -1,0 +1,114 @@
+"""Helpers of the reliability tests: the figures board, writable sample stores, servers.
+
+Each test adds what it counted (requests fuzzed, bad inputs tried, crash trials run, errors seen,
+articles lost, throughput, memory) with `figure(name, value)` or `tally(name, n)`; conftest.py
+prints the board at the end of the pytest run under "reliability figures", so a CI log carries
+the numbers the reliability issue asks for. Nothing here asserts product behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from assistant.embed.onnx_minilm import MiniLMEmbedder
+from assistant.runtime import Runtime
+from tests.chroma_server import free_port
+from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+
+FIGURES: dict[str, object] = {}
+
+KEY = "reliability-key-4f1c9a7e2b"
+WRONG_KEY = "reliability-key-4f1c9a7e2c"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+FEB26_QUESTION = {"question": "What did Trump say on Feb 26?", "as_of": "2025-03-10"}
+FEB26 = "On February 26, Trump told reporters that sanctions against the Russian Federation"
+
+
+def figure(name: str, value: object) -> None:
+    """Record one figure (the last value wins)."""
+    FIGURES[name] = value
+
+
+def tally(name: str, n: int = 1) -> None:
+    """Add `n` to a counted figure."""
+    current = FIGURES.get(name, 0)
+    assert isinstance(current, int)
+    FIGURES[name] = current + n
+
+
+def sample_store(data_dir: Path, embedder: MiniLMEmbedder, **overrides: object) -> Runtime:
+    """A writable store of its own holding the sample article (the session one is read-only)."""
+    rt = open_runtime(make_settings(data_dir, **overrides), embedder)
+    report = ingest_into(rt, [SAMPLE_ARTICLE])
+    assert report.articles_added == 1
+    return rt
+
+
+@contextmanager
+def serve_subprocess(
+    data_dir: Path, env: dict[str, str] | None = None, timeout: float = 120.0
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`python -m assistant.cli serve` on a free loopback port; yields (base URL, process).
+
+    A separate process, so its memory (/proc/PID/status) is the server's alone.
+    """
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "serve",
+        "--data-dir",
+        str(data_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    log = data_dir.parent / f"serve-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                tail = log.read_text()[-2000:]
+                raise RuntimeError(f"serve exited with {proc.returncode}: {tail}")
+            try:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"serve did not become ready: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process in KiB (VmRSS of /proc/PID/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for pid {pid}")
