@@ -82,9 +82,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=10)
     max_messages: int = Field(default=50, ge=1)
     rate_limit_per_minute: int = Field(default=600, ge=0, description="per client; 0 = off")
-    ingest_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
 
-    @field_validator("api_keys", "ingest_roots", mode="before")
+    @field_validator("api_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split_keys(value)

@@ -58,12 +58,23 @@ class DevStore:
     final_report: dict[str, object] | None
 
 
-def _build_with_crashes(data_dir: Path, trials: int, seed: int = 2022) -> tuple[list[float], dict[str, object]]:
+def _build_with_crashes(
+    data_dir: Path, trials: int, seed: int = 2022
+) -> tuple[list[float], dict[str, object]]:
     """Ingest the dev corpus with the real CLI, kill -9 it `trials` times at random points, then
     let a last run finish. Every kill lands mid-embedding or mid-write; the final store must equal
     a clean ingest (checked by the tests that use this fixture)."""
     rng = random.Random(seed)
-    cmd = [sys.executable, "-m", "assistant.cli", "ingest", "--json", "--data-dir", str(data_dir), str(DEV_CORPUS)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "ingest",
+        "--json",
+        "--data-dir",
+        str(data_dir),
+        str(DEV_CORPUS),
+    ]
     kills: list[float] = []
     for _ in range(trials):
         delay = rng.uniform(15.0, 75.0)

@@ -93,7 +93,9 @@ def answer_type_match(question: str, sentence: str) -> float:
     if _WHEN.search(question):
         return 1.0 if extract_date_mentions(sentence) else 0.0
     q_words = {w.lower().rstrip(".") for w in re.findall(r"[\w'’&.-]+", question)}
-    names = {m.group(0).lower().rstrip(".") for m in _CAPITALIZED.finditer(sentence) if m.start() > 0}
+    names = {
+        m.group(0).lower().rstrip(".") for m in _CAPITALIZED.finditer(sentence) if m.start() > 0
+    }
     new = [n for n in names if n not in q_words]
     return min(1.0, len(new) / 2)
 

@@ -38,5 +38,7 @@ def test_reingest_reports_all_unchanged_and_writes_nothing(dev_store: DevStore) 
     out = subprocess.run([*cmd, str(DEV_CORPUS)], capture_output=True, text=True, check=True)
     summary = json.loads(out.stdout)
     assert summary["articles_unchanged"] == 1086
-    assert summary["articles_added"] == summary["articles_updated"] == summary["chunks_written"] == 0
+    assert (
+        summary["articles_added"] == summary["articles_updated"] == summary["chunks_written"] == 0
+    )
     assert summary["failed"] == []

@@ -223,7 +223,7 @@ def test_settings_never_show_keys() -> None:
 
 
 def test_no_route_takes_a_server_side_path(own_sample: Runtime) -> None:
-    """No input names a file on the server: nothing to confine to `ingest_roots` (yet)."""
+    """No input names a file on the server: so no path confinement is needed (none is offered)."""
     app = create_app(_settings(own_sample), runtime=own_sample)
     schema = app.openapi()
     pathish = re.compile(r"(path|file|dir|root|folder)", re.I)
