@@ -1,8 +1,8 @@
 """Hybrid retrieval: dense (Chroma) + lexical (BM25), fused, reranked by features, diversified.
 
 1. Candidates: the top `candidates` chunks from each retriever under the same filters.
-2. Every candidate gets both scores: dense cosine (vectors fetched from Chroma for lexical-only
-   hits) and BM25 (scored for dense-only hits), plus reciprocal-rank fusion of the two lists.
+2. Every candidate gets a dense cosine (vectors fetched from Chroma for lexical-only hits) and its
+   BM25 score if the lexical top-N has it, plus reciprocal-rank fusion of the two lists.
 3. Rerank: a fixed linear combination of features (`rerank.features`) — dense, BM25, RRF, date
    mentions matching the asked window, publication inside the window, title overlap, recency and
    a penalty for articles published after the as-of date.
@@ -86,9 +86,8 @@ class HybridRetriever:
             if cid in cands:  # absent: deleted from Chroma since the lexical index saw it
                 cands[cid].lexical = score
                 cands[cid].lexical_rank = rank
-        missing_bm25 = [c.chunk_id for c in cands.values() if c.lexical_rank is None]
-        for cid, score in self.store.lexical.score_ids(plan.lexical_text, missing_bm25).items():
-            cands[cid].lexical = score
+        # Dense-only hits keep BM25 0: below the lexical top-N by construction, and scoring them
+        # exactly costs an FTS scan of every match of the query terms (a fifth of `ask` at 100k).
         for c in cands.values():
             c.rrf = sum(
                 1.0 / (RRF_K + r + 1) for r in (c.dense_rank, c.lexical_rank) if r is not None

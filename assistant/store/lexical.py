@@ -129,17 +129,6 @@ class LexicalIndex:
     def count(self) -> int:
         return int(self._conn().execute("SELECT count(*) FROM chunks").fetchone()[0])
 
-    def score_ids(self, question: str, ids: Sequence[str]) -> dict[str, float]:
-        """BM25 scores of the given chunks for the question (chunks without a match are absent)."""
-        query = fts_query(question)
-        if not query or not ids:
-            return {}
-        sql = (
-            "SELECT chunk_id, -bm25(chunks, 1.0, 0.5) FROM chunks WHERE chunks MATCH ?"
-            f" AND chunk_id IN ({','.join('?' * len(ids))})"
-        )
-        return {r[0]: float(r[1]) for r in self._conn().execute(sql, [query, *ids])}
-
     def search(
         self, question: str, n: int, flt: LexicalFilter | None = None
     ) -> list[tuple[str, float]]:
