@@ -94,7 +94,7 @@ class Settings(BaseSettings):
 
     @property
     def lexical_path(self) -> Path:
-        return self.data_dir / f"lexical-{self.collection}.sqlite3"
+        return self.data_dir / f"lexical-{self.collection}.v2.sqlite3"
 
 
 @lru_cache(maxsize=1)

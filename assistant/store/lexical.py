@@ -25,7 +25,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
     chunk_id UNINDEXED, article_id UNINDEXED, source UNINDEXED, published UNINDEXED,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS rows (
+    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rows_article ON rows (article_id);
 """
 
 
@@ -84,7 +87,7 @@ class LexicalIndex:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+            self._delete_where(conn, "article_id = ?", [(article_id,)])
             self._insert(conn, rows)
             conn.execute("COMMIT")
         except BaseException:
@@ -95,7 +98,7 @@ class LexicalIndex:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("DELETE FROM chunks WHERE chunk_id = ?", [(r.chunk_id,) for r in rows])
+            self._delete_where(conn, "chunk_id = ?", [(r.chunk_id,) for r in rows])
             self._insert(conn, rows)
             conn.execute("COMMIT")
         except BaseException:
@@ -104,30 +107,51 @@ class LexicalIndex:
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, rows: Iterable[LexicalRow]) -> None:
-        conn.executemany(
-            "INSERT INTO chunks (text, title, chunk_id, article_id, source, published)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(r.text, r.title, r.chunk_id, r.article_id, r.source, r.published) for r in rows],
-        )
+        for r in rows:
+            cur = conn.execute(
+                "INSERT INTO rows (chunk_id, article_id) VALUES (?, ?)", (r.chunk_id, r.article_id)
+            )
+            conn.execute(
+                "INSERT INTO chunks (rowid, text, title, chunk_id, article_id, source, published)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (cur.lastrowid, r.text, r.title, r.chunk_id, r.article_id, r.source, r.published),
+            )
+
+    @staticmethod
+    def _delete_where(conn: sqlite3.Connection, where: str, params: list[tuple[str]]) -> None:
+        """Delete through the indexed `rows` table: FTS5's UNINDEXED columns would need a scan."""
+        for p in params:
+            ids = [r[0] for r in conn.execute(f"SELECT id FROM rows WHERE {where}", p)]
+            if ids:
+                marks = ",".join("?" * len(ids))
+                conn.execute(f"DELETE FROM chunks WHERE rowid IN ({marks})", ids)
+                conn.execute(f"DELETE FROM rows WHERE id IN ({marks})", ids)
 
     def delete_article(self, article_id: str) -> None:
-        self._conn().execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_where(conn, "article_id = ?", [(article_id,)])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("DELETE FROM chunks WHERE chunk_id = ?", [(i,) for i in ids])
+            self._delete_where(conn, "chunk_id = ?", [(i,) for i in ids])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
 
     def chunk_ids(self) -> set[str]:
-        return {r[0] for r in self._conn().execute("SELECT chunk_id FROM chunks")}
+        return {r[0] for r in self._conn().execute("SELECT chunk_id FROM rows")}
 
     def count(self) -> int:
-        return int(self._conn().execute("SELECT count(*) FROM chunks").fetchone()[0])
+        return int(self._conn().execute("SELECT count(*) FROM rows").fetchone()[0])
 
     def search(
         self, question: str, n: int, flt: LexicalFilter | None = None
