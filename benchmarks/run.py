@@ -73,6 +73,7 @@ class Config:
     perturb: float = scale.DEFAULT_PERTURB
     profile: str = "auto"  # "auto" (when an ask target is missed), "always", "never"
     profile_questions: int = 60
+    temporary_work: bool = False  # the work folder was made for this run: delete it all after
     machine: dict[str, Any] = field(default_factory=dict)
 
 
@@ -510,6 +511,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         Path(tempfile.mkdtemp(prefix="bench-work-")) if args.smoke else Path(".newsdesk/bench")
     )
     cfg = smoke_config(results, work) if args.smoke else Config(results=results, work=work)
+    cfg.temporary_work = args.smoke and args.work is None
     if args.only:
         steps = tuple(s.strip() for s in args.only.split(",") if s.strip())
         unknown = [s for s in steps if s not in STEPS]
@@ -572,6 +574,8 @@ def run(cfg: Config, embedder: Embedder | None = None) -> Path:
         if not cfg.keep:
             shutil.rmtree(run_dir, ignore_errors=True)
             shutil.rmtree(cfg.work / "ingest", ignore_errors=True)
+            if cfg.temporary_work:
+                shutil.rmtree(cfg.work, ignore_errors=True)
     elapsed = time.perf_counter() - started
     (cfg.results / "run.json").write_text(
         json.dumps(
