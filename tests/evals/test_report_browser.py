@@ -8,17 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, launch
 from tests.evals.conftest import GoldenRun
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.mark.browser
@@ -31,7 +22,7 @@ def test_report_html_renders_charts_in_chromium(golden_run: GoldenRun, tmp_path:
     url = (golden_run.out / "report.html").resolve().as_uri()
     shot = tmp_path / "report.png"
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1600})
             requests: list[str] = []

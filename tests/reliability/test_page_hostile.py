@@ -11,7 +11,6 @@ article panel is exactly the cited quote (code-point offsets agree between serve
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,18 +18,11 @@ import pytest
 from assistant.api.app import create_app
 from assistant.runtime import Runtime
 from tests.assistant.api.servers import serving
+from tests.browser import BROWSER_MARKS, CHROMIUM, launch
 from tests.reliability.support import AUTH, KEY
 from tests.support import make_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 if CHROMIUM.exists():
     from playwright.sync_api import Page, expect, sync_playwright
@@ -63,10 +55,7 @@ def page_url(own_sample: Runtime) -> Iterator[str]:
 @pytest.fixture()
 def page() -> Iterator[Page]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch(p)
         context = browser.new_context()
         pg = context.new_page()
         errors: list[str] = []

@@ -7,22 +7,14 @@ full of markup is shown as text and never runs (no innerHTML anywhere on the pag
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.assistant.api.servers import FEB26, KEY, Server
+from tests.browser import BROWSER_MARKS, CHROMIUM, launch
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 if CHROMIUM.exists():
     from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -44,17 +36,7 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        b = launch(p)
         yield b
         b.close()
 
