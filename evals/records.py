@@ -73,6 +73,8 @@ class QuestionRecord:
     answerer: str = ""
     """Who wrote the answer (an LLM run's fallbacks say "extractive")."""
     fallback: bool = False
+    unsupported: bool = False
+    """The answer cites no retrieved passage (LLM answerer with `llm_unsupported=flag`)."""
     citations: list[CitationRecord] = field(default_factory=list)
     support: list[SupportJudgment] = field(default_factory=list)
     choice: ChoiceRecord | None = None
@@ -119,6 +121,7 @@ class QuestionRecord:
             "confidence": self.confidence,
             "answerer": self.answerer,
             "fallback": self.fallback,
+            "unsupported": self.unsupported,
             "citations": [asdict(c) for c in self.citations],
             "support": [asdict(s) for s in self.support],
             "choice": asdict(self.choice) if self.choice else None,
@@ -155,6 +158,7 @@ def record_from_json(obj: dict[str, Any]) -> QuestionRecord:
         confidence=float(obj.get("confidence", 0.0)),
         answerer=str(obj.get("answerer", "")),
         fallback=bool(obj.get("fallback", False)),
+        unsupported=bool(obj.get("unsupported", False)),
         citations=[CitationRecord(**c) for c in obj.get("citations", [])],
         support=[SupportJudgment(**s) for s in obj.get("support", [])],
         choice=ChoiceRecord(**choice) if choice else None,

@@ -35,6 +35,7 @@ def counts(records: list[QuestionRecord]) -> dict[str, Any]:
         "errors": n(lambda r: r.error is not None),
         "refused": n(lambda r: r.refused),
         "llm_fallbacks": n(lambda r: r.fallback),
+        "unsupported": n(lambda r: r.unsupported),
         "answered": n(lambda r: not r.refused and r.error is None),
         "citations": sum(len(r.citations) for r in records),
         "citations_valid": sum(1 for r in records for c in r.citations if c.valid),
