@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     max_k: int = Field(default=50, ge=1, le=200)
     candidates: int = Field(default=50, ge=5, le=500)
     rerank: bool = True
+    lexical_max_df: float = Field(
+        default=0.1,
+        gt=0,
+        le=1.0,
+        description="BM25 leaves out query words found in more than this share of chunks (speed)",
+    )
     cross_encoder_path: Path | None = None
     refusal_threshold: float | None = Field(
         default=None, description="override the calibrated evidence threshold for refusing"

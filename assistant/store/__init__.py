@@ -77,7 +77,7 @@ class NewsStore:
         self.settings = settings
         self.embedder = embedder
         self.chroma = ChromaStore(settings, embedder, client=client)
-        self.lexical = LexicalIndex(settings.lexical_path)
+        self.lexical = LexicalIndex(settings.lexical_path, max_df=settings.lexical_max_df)
         self._last_sync_check = time.monotonic()
 
     # --- writes -----------------------------------------------------------------------------

@@ -4,6 +4,13 @@ Why FTS5: it is BM25, incremental (an article's chunks are replaced or deleted i
 no full rebuild on each ingest), crash-safe (WAL), shared safely by several reader processes, and
 ships with Python. Porter stemming + unicode61 tokenization; stopwords are dropped from queries.
 
+Query cost: FTS5 computes bm25() for every row any query term matches, so one common word ("said",
+"year") makes a query score most of the index. Terms found in more than `max_df` of the chunks are
+left out of the OR query (their BM25 weight is small anyway; `Settings.lexical_max_df`); the
+three rarest terms are always kept. Document frequencies come from FTS5's own vocabulary table
+(`fts5vocab`), looked up by the Porter stem of each word (`snowballstemmer`'s "porter" is the
+algorithm FTS5's tokenizer runs).
+
 It is a derived index: `NewsStore.sync_lexical()` makes it agree with Chroma's chunk ids, so a lost
 or stale file (or a fresh API worker in front of a Chroma server) is rebuilt, not trusted.
 This module does not rank beyond BM25 and does not know about vectors.
@@ -15,7 +22,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import snowballstemmer
 
 from assistant.text import content_words
 
@@ -50,18 +60,49 @@ class LexicalFilter:
     article_ids: tuple[str, ...] = ()
 
 
-def fts_query(question: str, max_terms: int = 32) -> str:
-    """An OR query of the question's content words, each quoted (FTS5 syntax can't be injected)."""
+_MIN_TERMS = 3
+
+
+def query_terms(question: str, max_terms: int = 32) -> list[str]:
+    """The question's distinct content words, in order, quote-free."""
     seen: dict[str, None] = {}
     for w in content_words(question):
         seen.setdefault(w.replace('"', ""), None)
-    terms = [t for t in list(seen)[:max_terms] if t]
+    return [t for t in list(seen)[:max_terms] if t]
+
+
+def fts_query(terms: Sequence[str]) -> str:
+    """An OR query of the terms, each quoted (FTS5 syntax can't be injected)."""
     return " OR ".join(f'"{t}"' for t in terms)
 
 
+_STEMMER = snowballstemmer.stemmer("porter")
+
+
+@lru_cache(maxsize=65536)
+def index_term(word: str) -> str:
+    """The term FTS5 stores for `word`; for a phrase like "britain's", its first token's."""
+    head = word.lower().replace("’", "'").split("'")[0]
+    return str(_STEMMER.stemWord(head))
+
+
+def prune_common(terms: Sequence[str], df: dict[str, int], total: int, max_df: float) -> list[str]:
+    """Drop terms whose stem is in more than `max_df` of `total` chunks, keeping the rarest few."""
+    if total <= 0 or max_df >= 1.0:
+        return list(terms)
+    freq = {t: df.get(index_term(t), 0) for t in terms}
+    keep = {t for t in terms if freq[t] <= max_df * total}
+    for t in sorted(terms, key=lambda t: freq[t]):
+        if len(keep) >= _MIN_TERMS:
+            break
+        keep.add(t)
+    return [t for t in terms if t in keep]
+
+
 class LexicalIndex:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_df: float = 1.0) -> None:
         self.path = path
+        self.max_df = max_df
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         with self._conn() as conn:
@@ -73,6 +114,11 @@ class LexicalIndex:
             conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Per connection, in its temp schema: a read-only view of the index's vocabulary.
+            conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab"
+                " USING fts5vocab(main, 'chunks', 'row')"
+            )
             self._local.conn = conn
         return conn
 
@@ -157,9 +203,10 @@ class LexicalIndex:
         self, question: str, n: int, flt: LexicalFilter | None = None
     ) -> list[tuple[str, float]]:
         """Best chunks for the question's words: (chunk_id, BM25 score, higher is better)."""
-        query = fts_query(question)
-        if not query:
+        terms = query_terms(question)
+        if not terms:
             return []
+        query = fts_query(self._prune(terms))
         sql = ["SELECT chunk_id, -bm25(chunks, 1.0, 0.5) AS s FROM chunks WHERE chunks MATCH ?"]
         args: list[object] = [query]
         if flt is not None:
@@ -178,3 +225,16 @@ class LexicalIndex:
         sql.append("ORDER BY bm25(chunks, 1.0, 0.5) LIMIT ?")
         args.append(n)
         return [(r[0], float(r[1])) for r in self._conn().execute(" ".join(sql), args)]
+
+    def _prune(self, terms: list[str]) -> list[str]:
+        if self.max_df >= 1.0 or len(terms) <= _MIN_TERMS:
+            return terms
+        conn = self._conn()
+        stems = sorted({index_term(t) for t in terms})
+        marks = ",".join("?" * len(stems))
+        sql = f"SELECT term, doc FROM temp.chunks_vocab WHERE term IN ({marks})"
+        df = dict(conn.execute(sql, stems))
+        # max(id) is an O(log n) upper bound of the row count (ids are not reused below it):
+        # an over-estimate only keeps more terms.
+        total = conn.execute("SELECT max(id) FROM rows").fetchone()[0] or 0
+        return prune_common(terms, df, int(total), self.max_df)

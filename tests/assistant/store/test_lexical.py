@@ -1,0 +1,55 @@
+"""The lexical index on its own: common-term pruning and its stemming parity with FTS5."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from assistant.store.lexical import LexicalIndex, LexicalRow, index_term, prune_common
+from assistant.text import content_words
+
+WORDS = [
+    "administration", "running", "sanctions", "Russia", "Putin's", "companies", "happily",
+    "relational", "conditional", "hopping", "generalization", "oscillators", "Kyiv", "COVID-19",
+]  # fmt: skip
+
+
+def _row(i: int, text: str) -> LexicalRow:
+    return LexicalRow(chunk_id=f"c{i}", article_id=f"a{i}", text=text)
+
+
+def test_index_term_is_the_term_fts5_stores(tmp_path: Path) -> None:
+    idx = LexicalIndex(tmp_path / "lex.sqlite3")
+    idx.add([_row(i, w) for i, w in enumerate(WORDS)])
+    conn = sqlite3.connect(idx.path)
+    conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'chunks', 'row')")
+    stored = {r[0] for r in conn.execute("SELECT term FROM temp.v")}
+    # Possessives are stored as two tokens ("putin", "s"): the lookup uses the first.
+    terms = content_words(" ".join(WORDS))  # as queries see them
+    assert len(terms) >= len(WORDS)
+    assert {index_term(w) for w in terms} <= stored
+
+
+def test_prune_common_drops_frequent_terms_but_keeps_the_rarest_three() -> None:
+    df = {"said": 900, "year": 500, "sanction": 12, "oligarch": 3, "bank": 40}
+    terms = ["said", "year", "sanctions", "oligarchs", "banks"]
+    assert prune_common(terms, df, total=1000, max_df=0.1) == ["sanctions", "oligarchs", "banks"]
+    # Only common words: the three rarest stay, in question order.
+    assert prune_common(["said", "year", "banks", "sanctions"], df, 1000, 0.01) == [
+        "year", "banks", "sanctions"
+    ]  # fmt: skip
+    assert prune_common(terms, df, total=1000, max_df=1.0) == terms
+
+
+def test_search_leaves_out_words_most_chunks_have(tmp_path: Path) -> None:
+    rows = [_row(i, f"officials said on day {i} that nothing happened") for i in range(20)]
+    rows.append(_row(100, "officials said the oligarchs banks sanctions were widened"))
+    rows.append(_row(101, "the sanctions hit oligarchs"))
+    pruned = LexicalIndex(tmp_path / "pruned.sqlite3", max_df=0.2)
+    full = LexicalIndex(tmp_path / "full.sqlite3")
+    for idx in (pruned, full):
+        idx.add(rows)
+    question = "What did officials say about sanctions on oligarchs and banks?"
+    hits = [cid for cid, _ in pruned.search(question, 50)]
+    assert hits[:2] == ["c100", "c101"] and len(hits) == 2  # "officials" is in 21 of 22 rows
+    assert len(full.search(question, 50)) == 22
