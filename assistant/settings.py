@@ -57,7 +57,6 @@ class Settings(BaseSettings):
         le=1.0,
         description="BM25 leaves out query words found in more than this share of chunks (speed)",
     )
-    cross_encoder_path: Path | None = None
     refusal_threshold: float | None = Field(
         default=None, description="override the calibrated evidence threshold for refusing"
     )
