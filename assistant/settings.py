@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     max_k: int = Field(default=50, ge=1, le=200)
     candidates: int = Field(default=50, ge=5, le=500)
     rerank: bool = True
+    hnsw_ef_search: int = Field(
+        default=200,
+        ge=10,
+        le=2000,
+        description="HNSW search breadth of the chunk collection (recall vs query time)",
+    )
     lexical_max_df: float = Field(
         default=0.1,
         gt=0,

@@ -193,17 +193,24 @@ class ChromaStore:
             if "does not exist" not in str(exc):
                 raise self._unavailable(exc) from exc
             coll = None
+        hnsw: dict[str, Any] = {"space": "cosine"}
+        if kind == "chunks":
+            # Chroma's default ef_search (100) found 93% of the true top 50 at 100k chunks; 200
+            # found 97.6% in about the same query time (benchmarks/results).
+            hnsw["ef_search"] = self.settings.hnsw_ef_search
         if coll is None:
             meta = {"embedder": self.embedder.name, "dim": self.embedder.dim, "kind": kind}
             try:
                 coll = self.client.get_or_create_collection(
                     name=name,
                     metadata=meta,
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": hnsw},
                     embedding_function=self.ef,
                 )
             except Exception as exc:
                 raise self._unavailable(exc) from exc
+        elif kind == "chunks":
+            self._tune(coll, hnsw["ef_search"])
         built_by = (coll.metadata or {}).get("embedder")
         if built_by and built_by != self.embedder.name:
             raise EmbedderMismatchError(
@@ -212,6 +219,17 @@ class ChromaStore:
                 " the same embedder; one collection never mixes embedders"
             )
         return coll
+
+    def _tune(self, coll: Any, ef_search: int) -> None:
+        """Bring an existing collection's ef_search to the setting (persisted by Chroma; an
+        embedded index already loaded in this process may keep the old value until restart)."""
+        current = ((coll.configuration or {}).get("hnsw") or {}).get("ef_search")
+        if current == ef_search:
+            return
+        try:
+            coll.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        except Exception as exc:  # a slower or less exact search is no reason not to serve
+            log.warning("could not set ef_search=%d on %r: %s", ef_search, coll.name, exc)
 
     def _unavailable(self, exc: Exception) -> StoreUnavailableError:
         return StoreUnavailableError(f"Chroma is unavailable: {exc}")

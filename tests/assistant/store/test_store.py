@@ -103,3 +103,15 @@ def test_refuses_to_mix_embedders(runtime: Runtime, settings: Settings) -> None:
     _write(runtime, _article(TEXT))
     with pytest.raises(EmbedderMismatchError, match="all-MiniLM-L6-v2-int8"):
         NewsStore(settings, _OtherEmbedder())
+
+
+def test_chunk_collection_searches_with_the_configured_ef(
+    runtime: Runtime, settings: Settings
+) -> None:
+    hnsw = runtime.store.chroma.chunks.configuration["hnsw"]
+    assert hnsw["ef_search"] == settings.hnsw_ef_search == 200
+    # An existing collection is brought to a changed setting when it is opened.
+    wider = settings.model_copy(update={"hnsw_ef_search": 321})
+    reopened = NewsStore(wider, runtime.embedder)
+    name = wider.collection
+    assert reopened.chroma.client.get_collection(name).configuration["hnsw"]["ef_search"] == 321
