@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         default=0.1,
         gt=0,
         le=1.0,
-        description="BM25 leaves out query words found in more than this share of chunks (speed)",
+        description="BM25 keeps the rarest query words matching at most this share of chunks",
     )
     refusal_threshold: float | None = Field(
         default=None, description="override the calibrated evidence threshold for refusing"

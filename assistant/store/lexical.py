@@ -4,12 +4,13 @@ Why FTS5: it is BM25, incremental (an article's chunks are replaced or deleted i
 no full rebuild on each ingest), crash-safe (WAL), shared safely by several reader processes, and
 ships with Python. Porter stemming + unicode61 tokenization; stopwords are dropped from queries.
 
-Query cost: FTS5 computes bm25() for every row any query term matches, so one common word ("said",
-"year") makes a query score most of the index. Terms found in more than `max_df` of the chunks are
-left out of the OR query (their BM25 weight is small anyway; `Settings.lexical_max_df`); the
-three rarest terms are always kept. Document frequencies come from FTS5's own vocabulary table
-(`fts5vocab`), looked up by the Porter stem of each word (`snowballstemmer`'s "porter" is the
-algorithm FTS5's tokenizer runs).
+Query cost: FTS5 computes bm25() for every row any query term matches (about 2 µs a row here), so
+one common word ("said", "year") makes a query score most of the index. So the query keeps the
+question's rarest words, rarest first, while their document frequencies add up to at most `max_df`
+of the chunks (`Settings.lexical_max_df`), and always at least three: the rows scored stay near
+that share of the index, and the words left out are the ones BM25 weighs least. Document
+frequencies come from FTS5's own vocabulary table (`fts5vocab`), looked up by the Porter stem of
+each word (`snowballstemmer`'s "porter" is the algorithm FTS5's tokenizer runs).
 
 It is a derived index: `NewsStore.sync_lexical()` makes it agree with Chroma's chunk ids, so a lost
 or stale file (or a fresh API worker in front of a Chroma server) is rebuilt, not trusted.
@@ -87,15 +88,19 @@ def index_term(word: str) -> str:
 
 
 def prune_common(terms: Sequence[str], df: dict[str, int], total: int, max_df: float) -> list[str]:
-    """Drop terms whose stem is in more than `max_df` of `total` chunks, keeping the rarest few."""
+    """The rarest terms whose document frequencies sum to at most `max_df` x `total` (at least
+    three), in question order."""
     if total <= 0 or max_df >= 1.0:
         return list(terms)
     freq = {t: df.get(index_term(t), 0) for t in terms}
-    keep = {t for t in terms if freq[t] <= max_df * total}
+    budget = max_df * total
+    keep: set[str] = set()
+    used = 0
     for t in sorted(terms, key=lambda t: freq[t]):
-        if len(keep) >= _MIN_TERMS:
+        if len(keep) >= _MIN_TERMS and used + freq[t] > budget:
             break
         keep.add(t)
+        used += freq[t]
     return [t for t in terms if t in keep]
 
 

@@ -30,7 +30,7 @@ def test_index_term_is_the_term_fts5_stores(tmp_path: Path) -> None:
     assert {index_term(w) for w in terms} <= stored
 
 
-def test_prune_common_drops_frequent_terms_but_keeps_the_rarest_three() -> None:
+def test_prune_common_keeps_the_rarest_terms_within_the_budget() -> None:
     df = {"said": 900, "year": 500, "sanction": 12, "oligarch": 3, "bank": 40}
     terms = ["said", "year", "sanctions", "oligarchs", "banks"]
     assert prune_common(terms, df, total=1000, max_df=0.1) == ["sanctions", "oligarchs", "banks"]
@@ -39,6 +39,10 @@ def test_prune_common_drops_frequent_terms_but_keeps_the_rarest_three() -> None:
         "year", "banks", "sanctions"
     ]  # fmt: skip
     assert prune_common(terms, df, total=1000, max_df=1.0) == terms
+    # The budget is on the rows the kept terms match together, not per term.
+    even = {f"w{i}": 30 for i in range(5)}
+    assert prune_common(list(even), even, total=1000, max_df=0.1) == ["w0", "w1", "w2"]
+    assert prune_common(list(even), even, total=1000, max_df=0.12) == ["w0", "w1", "w2", "w3"]
 
 
 def test_search_leaves_out_words_most_chunks_have(tmp_path: Path) -> None:
