@@ -22,20 +22,15 @@ from assistant.service import Newsdesk
 from benchmarks.common import BenchQuestion, load1, percentiles
 
 STAGES = ("plan", "embed", "dense", "lexical", "fusion", "rerank", "select", "answer", "validate")
-"""Sequential stages: their times add up to the request's. `lexical` is only the wait for BM25."""
-OVERLAPPED = ("lexical_search",)
-"""Work that runs beside the stages above (BM25 runs while the question is embedded)."""
 
 
 def _query(q: BenchQuestion) -> Query:
     return Query(question=q.question, as_of=q.as_of)
 
 
-def _stage_summary(
-    rows: Sequence[dict[str, float]], stages: Sequence[str] = STAGES
-) -> dict[str, dict[str, float]]:
+def _stage_summary(rows: Sequence[dict[str, float]]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    for stage in stages:
+    for stage in STAGES:
         vals = [r[stage] for r in rows if stage in r]
         if vals:
             arr = np.asarray(vals)
@@ -77,7 +72,6 @@ def measure(rt: Runtime, questions: Sequence[BenchQuestion], warmup: int = 10) -
         "ask_ms": percentiles(ask_ms),
         "search_stages_ms": _stage_summary(search_stages),
         "ask_stages_ms": _stage_summary(ask_stages),
-        "ask_overlapped_ms": _stage_summary(ask_stages, OVERLAPPED),
         "ask_refused": refused,
     }
 

@@ -354,11 +354,6 @@ def _query_md(cfg: Config, data: dict[str, Any]) -> str:
         [lv["label"], *[lv["ask_stages_ms"].get(s, {}).get("mean", "—") for s in stages]]
         for lv in data["levels"]
     ]
-    bm25 = ", ".join(
-        f"{lv['label']} {lv['ask_overlapped_ms']['lexical_search']['mean']} ms"
-        for lv in data["levels"]
-        if "lexical_search" in lv.get("ask_overlapped_ms", {})
-    )
     g = data.get("growth")
     growth = (
         f"\nGrowth {g['from']} → {g['to']}: ask p50 {g['ask_p50']:.2f}x, p95 {g['ask_p95']:.2f}x,"
@@ -379,12 +374,6 @@ def _query_md(cfg: Config, data: dict[str, Any]) -> str:
         + md_table(["level", *stages], srows)
         + "\n## ask by stage, mean (ms)\n\n"
         + md_table(["level", *stages], mrows)
-        + (
-            "\nBM25 runs on a worker thread while the question is embedded and Chroma is queried;"
-            f" `lexical` above is the wait left after the dense search. BM25 alone, mean: {bm25}.\n"
-            if bm25
-            else ""
-        )
     )
 
 
