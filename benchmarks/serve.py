@@ -12,109 +12,16 @@ runs on the same machine (loopback), so on 2 cores it competes with the server f
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from assistant.spawn import start_serve
 from benchmarks.common import BenchQuestion, load1, log, percentiles, process_memory_mb
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve_command(data_dir: Path, port: int, workers: int) -> list[str]:
-    exe = Path(sys.executable).parent / "newsdesk"
-    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "assistant.cli"]
-    if not exe.exists() and shutil.which("newsdesk"):
-        cli = [str(shutil.which("newsdesk"))]
-    return [
-        *cli,
-        "serve",
-        "--data-dir",
-        str(data_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-
-
-@dataclass
-class Server:
-    proc: subprocess.Popen[bytes]
-    url: str
-    cold_start_s: float
-    log_path: Path
-
-    def memory(self) -> dict[str, float]:
-        return process_memory_mb(self.proc.pid)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)  # uvicorn shuts down gracefully on SIGINT
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def start(data_dir: Path, workers: int, log_dir: Path, timeout_s: float = 300.0) -> Server:
-    """Spawn `newsdesk serve` and wait for /readyz 200; the wait is the cold start."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEWSDESK_RATE_LIMIT_PER_MINUTE": "0",
-        "NEWSDESK_DATA_DIR": str(data_dir),
-    }
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"serve-{port}.log"
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log_file:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            serve_command(data_dir, port, workers),
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(proc, url, 0.0, log_path)
-    deadline = t0 + timeout_s
-    with httpx.Client(timeout=5.0) as client:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"newsdesk serve exited with {proc.returncode}: {log_path.read_text()[-2000:]}"
-                )
-            try:
-                if client.get(url + "/readyz").status_code == 200:
-                    server.cold_start_s = time.perf_counter() - t0
-                    return server
-            except httpx.TransportError:
-                pass
-            if time.perf_counter() > deadline:
-                server.stop()
-                raise TimeoutError(f"newsdesk serve not ready after {timeout_s} s")
-            time.sleep(0.05)
 
 
 def _payload(q: BenchQuestion) -> dict[str, Any]:
@@ -210,17 +117,19 @@ def run_server(
     warmup: int = 10,
 ) -> dict[str, Any]:
     """Cold start, memory after warm-up, load at each concurrency level, memory after load."""
-    server = start(data_dir, workers, log_dir)
-    try:
+    env = {"NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
+    with start_serve(data_dir, log_dir, env=env, workers=workers, timeout_s=300.0) as server:
+
+        def memory() -> dict[str, float]:
+            return process_memory_mb(server.proc.pid)
+
         out: dict[str, Any] = {
             "workers": workers,
-            "cold_start_s": round(server.cold_start_s, 2),
-            "memory_at_ready_mb": server.memory(),
+            "cold_start_s": round(server.ready_s, 2),
+            "memory_at_ready_mb": memory(),
         }
         warm_up(server.url, questions, warmup)
-        out["memory_after_warmup_mb"] = server.memory()
+        out["memory_after_warmup_mb"] = memory()
         out["load"] = [load(server.url, questions, c, requests, time_cap_s) for c in levels]
-        out["memory_after_load_mb"] = server.memory()
+        out["memory_after_load_mb"] = memory()
         return out
-    finally:
-        server.stop()

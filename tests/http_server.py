@@ -10,7 +10,7 @@ from typing import Any
 
 import uvicorn
 
-from tests.chroma_server import free_port
+from assistant.spawn import free_port
 
 
 @contextmanager

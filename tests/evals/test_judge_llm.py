@@ -6,7 +6,6 @@ YES unless the claim mentions Mars. The judge goes through the official `openai`
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from assistant.spawn import free_port
 from evals.judge import LLMJudge, OfflineJudge
 from tests.support import make_settings
 
@@ -48,16 +48,10 @@ def _app(seen: list[str]) -> FastAPI:
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture()
 def server() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
-    port = _free_port()
+    port = free_port()
     srv = uvicorn.Server(
         uvicorn.Config(_app(seen), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -90,7 +84,7 @@ def test_llm_judge_uses_the_endpoints_verdict(server: tuple[str, list[str]], tmp
 
 
 def test_llm_judge_falls_back_offline_when_the_endpoint_is_down(tmp_path: Any) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     settings = make_settings(tmp_path, llm_base_url=url, llm_retries=0, llm_timeout=2.0)
     judge = LLMJudge(settings, OfflineJudge())
     j = judge.judge("Trump told reporters sanctions could be softened.", [1], QUOTES)

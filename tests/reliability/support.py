@@ -8,19 +8,14 @@ the numbers the reliability issue asks for. Nothing here asserts product behavio
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
-from tests.chroma_server import free_port
+from assistant.spawn import start_serve
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
 
 FIGURES: dict[str, object] = {}
@@ -56,54 +51,12 @@ def sample_store(data_dir: Path, embedder: MiniLMEmbedder, **overrides: object) 
 def serve_subprocess(
     data_dir: Path, env: dict[str, str] | None = None, timeout: float = 120.0
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`python -m assistant.cli serve` on a free loopback port; yields (base URL, process).
+    """`newsdesk serve` on a free loopback port (`assistant.spawn`); yields (base URL, process).
 
     A separate process, so its memory (/proc/PID/status) is the server's alone.
     """
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "serve",
-        "--data-dir",
-        str(data_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    log = data_dir.parent / f"serve-{port}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                tail = log.read_text()[-2000:]
-                raise RuntimeError(f"serve exited with {proc.returncode}: {tail}")
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"serve did not become ready: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield url, proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with start_serve(data_dir, data_dir.parent, env=env, timeout_s=timeout) as server:
+        yield server.url, server.proc
 
 
 def rss_kib(pid: int) -> int:

@@ -44,7 +44,7 @@ def test_ingest_and_ask_through_chroma_server(
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
-    from tests.chroma_server import free_port
+    from assistant.spawn import free_port
 
     settings = make_settings(tmp_path / "w", chroma_mode="server", chroma_port=free_port())
     with pytest.raises(StoreUnavailableError, match="Chroma"):
