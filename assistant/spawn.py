@@ -78,11 +78,12 @@ def start_serve(
     timeout_s: float = 120.0,
     cwd: Path | None = None,
 ) -> ServeProcess:
-    """Spawn `newsdesk serve` (output to `log_dir/serve-PORT.log`, or to this process's own
-    output when `log_dir` is None;
-    `env` on top of this one's environment) and wait for
-    `/readyz` 200; use the result in a `with` to stop it on the way out. Raises RuntimeError if it
-    exits first, TimeoutError if it is not ready in time (the process is stopped then)."""
+    """Spawn `newsdesk serve` and wait for `/readyz` 200; use the result in a `with` to stop it.
+
+    Its output goes to `log_dir/serve-PORT.log`, or to this process's own output when `log_dir`
+    is None; `env` is laid over this process's environment. Raises RuntimeError if it exits
+    first, TimeoutError if it is not ready in time (the process is stopped then).
+    """
     port = free_port()
     log_path = None if log_dir is None else log_dir / f"serve-{port}.log"
     if log_dir is not None:

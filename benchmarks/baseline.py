@@ -7,8 +7,8 @@ separators, the same embedder as ours (all-MiniLM-L6-v2 int8), and a plain Chrom
 answer composition, no crash-safe write protocol.
 
 - Ingest: the same JSONL articles as ours, parsed with `json.loads`, split, embedded, `add`ed.
-- Query at a scale: our store's own chunk collection at that level (same vectors and texts, Chroma's
-  default HNSW settings), queried with the embedded question and nothing else (embed + query timed
+- Query at a scale: our store's own chunk collection at that level (same vectors, texts and HNSW
+  settings, ef_search 200), queried with the embedded question and nothing else (embed + query timed
   together). The cost of an HNSW top-5 query depends on the collection's size, not on which splitter
   made the vectors; copying N vectors into a second collection took 128 s at 100k (a ninth of the
   whole run) and measured the same thing.

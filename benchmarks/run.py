@@ -392,8 +392,8 @@ def _baseline_md(cfg: Config, data: dict[str, Any]) -> str:
     return (
         "# Baseline: plain Chroma top-5\n\n"
         f"{machine_line(cfg.machine)}\n\n"
-        "The chunk collection of our store at each level (cosine HNSW, Chroma's defaults), queried"
-        " as a user would: embed the question with the same embedder, then"
+        "The chunk collection of our store at each level (cosine HNSW, ef_search as configured),"
+        " queried as a user would: embed the question with the same embedder, then"
         f" `collection.query(query_embeddings=..., n_results={data['top_k']})`. Its ingest"
         " (LangChain 1000/200) is in `ingest.md`.\n\n"
         + md_table(
