@@ -12,7 +12,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,14 @@ import pytest
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from tests.support import DEV_CORPUS, SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+from tests.support import (
+    DEV_CORPUS,
+    SAMPLE_ARTICLE,
+    cli_command,
+    ingest_into,
+    make_settings,
+    open_runtime,
+)
 
 
 @pytest.fixture(scope="session")
@@ -65,16 +71,7 @@ def _build_with_crashes(
     let a last run finish. Every kill lands mid-embedding or mid-write; the final store must equal
     a clean ingest (checked by the tests that use this fixture)."""
     rng = random.Random(seed)
-    cmd = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "ingest",
-        "--json",
-        "--data-dir",
-        str(data_dir),
-        str(DEV_CORPUS),
-    ]
+    cmd = cli_command("ingest", "--json", "--data-dir", str(data_dir), str(DEV_CORPUS))
     kills: list[float] = []
     for _ in range(trials):
         delay = rng.uniform(15.0, 75.0)

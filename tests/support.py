@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
@@ -12,10 +13,16 @@ from ingest.loaders import load_paths
 from ingest.pipeline import Ingestor, IngestReport
 
 ROOT = Path(__file__).resolve().parents[1]
+
 SHARED = ROOT.parent / "shared"
 SAMPLE_ARTICLE = SHARED / "corpus" / "white-house-russia-sanctions.txt"
 DEV_DATASET = SHARED / "eval" / "realtimeqa-2022-dev"
 DEV_CORPUS = DEV_DATASET / "corpus.jsonl"
+
+
+def cli_command(*args: str) -> list[str]:
+    """`newsdesk ARGS...` as a subprocess command, run with this interpreter."""
+    return [sys.executable, "-m", "assistant.cli", *args]
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:

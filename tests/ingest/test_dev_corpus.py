@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
@@ -12,7 +11,7 @@ from assistant.models import Article
 from ingest.chunking import Chunker
 from ingest.loaders import load_paths
 from tests.conftest import DevStore
-from tests.support import DEV_CORPUS
+from tests.support import DEV_CORPUS, cli_command
 
 pytestmark = pytest.mark.slow
 
@@ -34,8 +33,8 @@ def test_store_equals_a_clean_ingest_after_kill_9_crashes(dev_store: DevStore) -
 
 def test_reingest_reports_all_unchanged_and_writes_nothing(dev_store: DevStore) -> None:
     data_dir = dev_store.runtime.settings.data_dir
-    cmd = [sys.executable, "-m", "assistant.cli", "ingest", "--json", "--data-dir", str(data_dir)]
-    out = subprocess.run([*cmd, str(DEV_CORPUS)], capture_output=True, text=True, check=True)
+    cmd = cli_command("ingest", "--json", "--data-dir", str(data_dir), str(DEV_CORPUS))
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     summary = json.loads(out.stdout)
     assert summary["articles_unchanged"] == 1086
     assert (

@@ -5,7 +5,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +15,14 @@ from assistant.models import Article
 from assistant.runtime import Runtime
 from ingest.chunking import Chunker
 from ingest.loaders import load_paths
-from tests.support import DEV_CORPUS, SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+from tests.support import (
+    DEV_CORPUS,
+    SAMPLE_ARTICLE,
+    cli_command,
+    ingest_into,
+    make_settings,
+    open_runtime,
+)
 
 
 def test_sample_article_ingested_once_however_often(runtime: Runtime) -> None:
@@ -79,16 +85,7 @@ def test_kill_9_mid_ingest_then_rerun(tmp_path: Path, embedder: MiniLMEmbedder) 
     with DEV_CORPUS.open() as f:
         subset.write_text("".join(line for _, line in zip(range(40), f, strict=False)))
     data = tmp_path / "data"
-    cmd = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "ingest",
-        "--json",
-        "--data-dir",
-        str(data),
-        str(subset),
-    ]
+    cmd = cli_command("ingest", "--json", "--data-dir", str(data), str(subset))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     rng = random.Random(7)
     for _trial in range(2):

@@ -14,7 +14,6 @@ import json
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from assistant.models import Article
 from ingest.chunking import Chunker
 from ingest.loaders.jsonl import article_from_record
 from tests.reliability.support import AUTH, KEY, figure, serve_subprocess, tally
-from tests.support import DEV_CORPUS, SAMPLE_ARTICLE, make_settings, open_runtime
+from tests.support import DEV_CORPUS, SAMPLE_ARTICLE, cli_command, make_settings, open_runtime
 
 pytestmark = pytest.mark.slow
 
@@ -46,8 +45,8 @@ def _records() -> list[dict[str, Any]]:
 
 def test_kill_9_during_api_ingest_then_repost(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
     data = tmp_path / "data"
-    ingest = [sys.executable, "-m", "assistant.cli", "ingest", "--data-dir", str(data)]
-    subprocess.run([*ingest, str(SAMPLE_ARTICLE)], check=True, capture_output=True)
+    ingest = cli_command("ingest", "--data-dir", str(data), str(SAMPLE_ARTICLE))
+    subprocess.run(ingest, check=True, capture_output=True)
     records = _records()
     env = {"NEWSDESK_API_KEYS": KEY, "NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
     rng = random.Random(8)

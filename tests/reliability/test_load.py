@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +20,7 @@ import httpx
 import pytest
 
 from tests.reliability.support import figure, rss_kib, serve_subprocess, tally
-from tests.support import SAMPLE_ARTICLE
+from tests.support import SAMPLE_ARTICLE, cli_command
 
 pytestmark = pytest.mark.slow
 
@@ -42,8 +41,8 @@ def test_two_thousand_asks_at_concurrency_16_without_errors_or_memory_growth(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "data"
-    ingest = [sys.executable, "-m", "assistant.cli", "ingest", "--data-dir", str(data)]
-    subprocess.run([*ingest, str(SAMPLE_ARTICLE)], check=True, capture_output=True)
+    ingest = cli_command("ingest", "--data-dir", str(data), str(SAMPLE_ARTICLE))
+    subprocess.run(ingest, check=True, capture_output=True)
     env = {"NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
     with serve_subprocess(data, env=env) as (url, proc):
         limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
