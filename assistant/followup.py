@@ -15,8 +15,9 @@ turn in order against the standalone versions of the turns before it, so referen
 
 A turn that neither refers back nor opens with a continuation ("and", "what about", ...) is
 already standalone and is returned unchanged. Names are found by capitalization only: no NER
-model, no gender, no coreference beyond these rules. An LLM can do better; this module is the
-offline default and does no I/O.
+model, no gender, no coreference beyond these rules. An LLM can do better: `standalone()` asks
+the answerer when it declares `can_rewrite_followups`, and falls back to these rules. Only
+that answerer call does I/O.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.answer.base import Answerer
 from assistant.dates import resolve_query_dates
 from assistant.text import STOPWORDS
 
-__all__ = ["named_entities", "rewrite_conversation", "standalone_question"]
+__all__ = ["named_entities", "rewrite_conversation", "standalone", "standalone_question"]
 
 # Capitalized words that start questions or are not names (question words, auxiliaries, months,
 # weekdays, the pronoun I): never the start of an entity.
@@ -338,3 +340,30 @@ def rewrite_conversation(user_turns: Sequence[str], as_of: date) -> str:
     for turn in user_turns:
         standalone.append(standalone_question(standalone, turn, as_of))
     return standalone[-1] if standalone else ""
+
+
+Turn = tuple[str, str]
+"""(role, text) of one chat message: role "user", "assistant" or "system"."""
+
+
+def standalone(turns: Sequence[Turn], answerer: Answerer, as_of: date) -> str:
+    """The conversation's last user turn as a standalone question.
+
+    The answerer rewrites it when it can (it sees the user and assistant turns before it); if
+    it cannot, fails, or returns the question unchanged, the rules above decide. May call an
+    LLM: run it in a worker thread.
+    """
+    users = [text for role, text in turns if role == "user"]
+    if not users:
+        return ""
+    question = users[-1]
+    if len(users) == 1:
+        return question
+    if answerer.can_rewrite_followups:
+        last_user = max(i for i, (role, _) in enumerate(turns) if role == "user")
+        history = [{"role": role, "content": text} for role, text in turns[:last_user]]
+        rewritten = answerer.rewrite_followup(history, question).strip()
+        # Unchanged means "already standalone" or "the LLM failed": the rules decide then.
+        if rewritten and rewritten != question.strip():
+            return rewritten
+    return rewrite_conversation(users, as_of)

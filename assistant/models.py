@@ -81,9 +81,6 @@ class Chunk(BaseModel):
     dates: list[str] = Field(default_factory=list, description="ISO date values mentioned")
 
 
-RetrieverName = Literal["dense", "lexical", "date", "title"]
-
-
 class Passage(BaseModel):
     """A retrieved chunk with the metadata of its article and how it was found."""
 
@@ -147,6 +144,9 @@ class Answer(BaseModel):
     dropped_markers: int = Field(
         default=0, description="[n] markers an LLM wrote that pointed to no passage (removed)"
     )
+    notes: list[str] = Field(
+        default_factory=list, description="how this answer was made differently than usual"
+    )
 
 
 class Filters(BaseModel):
@@ -180,3 +180,4 @@ class SearchResult(BaseModel):
     as_of: date | None = None
     date_window: DateWindow | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)

@@ -22,13 +22,7 @@ import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pydantic import SecretStr
 
-
-class LLMUnavailableError(RuntimeError):
-    """The endpoint timed out, refused, rate-limited or failed after the configured retries."""
-
-    def __init__(self, message: str, kind: str = "error") -> None:
-        super().__init__(message)
-        self.kind = kind
+from assistant.errors import LLMUnavailableError
 
 
 def _unavailable(what: str, exc: openai.OpenAIError) -> LLMUnavailableError:

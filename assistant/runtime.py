@@ -1,17 +1,47 @@
-"""Wiring: build the embedder, store, retriever and answerer that the settings describe, once.
+"""The composition root: the parts the settings describe, built once and shared.
 
-The CLI, the HTTP service, the MCP server and the eval runner all start from `Runtime.open()`, so
-they share one way of assembling the parts. Models load here (eagerly with `warm=True`), never per
+`Runtime.open(settings)` builds the embedder and opens the store; the chunker, the ingestor, the
+service and each answerer are built on first use and then reused. Entry points (CLI, HTTP, MCP)
+and the evals ask it for what they need and never assemble parts themselves. Answerers are
+chosen by name from `ANSWERERS`. Models load here (eagerly with `warm=True`), never per
 request. Nothing in this module parses input or formats output.
+
+It sits above the core and `ingest` (it wires them together); only entry points and the evals
+import it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
+from assistant.answer.base import Answerer
 from assistant.embed import Embedder, build_embedder
+from assistant.errors import ConfigurationError
+from assistant.service import Newsdesk
 from assistant.settings import Settings
 from assistant.store import NewsStore
+from ingest.chunking import Chunker
+from ingest.pipeline import Ingestor
+
+
+def _extractive(rt: Runtime) -> Answerer:
+    from assistant.answer.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer(rt.embedder, rt.settings.refusal_threshold)
+
+
+def _llm(rt: Runtime) -> Answerer:
+    # Imported only when asked for: the prompt machinery is not needed offline.
+    from assistant.answer.llm import LLMAnswerer
+
+    return LLMAnswerer(rt.settings, embedder=rt.embedder, fallback=rt.answerer("extractive"))
+
+
+ANSWERERS: dict[str, Callable[[Runtime], Answerer]] = {"extractive": _extractive, "llm": _llm}
+"""Answerer name → how to build it for a runtime."""
 
 
 @dataclass
@@ -19,11 +49,58 @@ class Runtime:
     settings: Settings
     embedder: Embedder
     store: NewsStore
+    _answerers: dict[str, Answerer] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def open(cls, settings: Settings, warm: bool = False) -> Runtime:
-        embedder = build_embedder(settings)
-        if warm and hasattr(embedder, "warm_up"):
-            embedder.warm_up()
-        store = NewsStore(settings, embedder)
-        return cls(settings=settings, embedder=embedder, store=store)
+    def open(
+        cls, settings: Settings, *, embedder: Embedder | None = None, warm: bool = False
+    ) -> Runtime:
+        """Build the embedder (or reuse `embedder`) and open the store the settings name."""
+        emb = embedder or build_embedder(settings)
+        if warm:
+            emb.warm_up()
+        return cls(settings=settings, embedder=emb, store=NewsStore(settings, emb))
+
+    @cached_property
+    def chunker(self) -> Chunker:
+        return Chunker.from_settings(self.settings)
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.store, self.embedder, self.chunker)
+
+    @cached_property
+    def desk(self) -> Newsdesk:
+        """The service, answering with the configured default answerer."""
+        return Newsdesk(self.settings, self.store, self.embedder, self.answerer())
+
+    def answerer(self, name: str | None = None) -> Answerer:
+        """The answerer of that name (None: the configured default), built once.
+
+        Raises `LLMNotConfiguredError` for "llm" without an endpoint, `ConfigurationError` for
+        an unknown name.
+        """
+        name = name or self.settings.answerer
+        with self._lock:
+            built = self._answerers.get(name)
+        if built is not None:
+            return built
+        make = ANSWERERS.get(name)
+        if make is None:
+            raise ConfigurationError(
+                f"unknown answerer {name!r}: choose one of {', '.join(sorted(ANSWERERS))}"
+            )
+        made = make(self)
+        with self._lock:
+            return self._answerers.setdefault(name, made)
+
+    def llm_configured(self) -> bool:
+        return bool(self.settings.llm_base_url)
+
+    def close(self) -> None:
+        with self._lock:
+            answerers, self._answerers = list(self._answerers.values()), {}
+        for a in answerers:
+            a.close()
+        self.store.close()

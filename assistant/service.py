@@ -1,7 +1,10 @@
-"""The application service: `search` and `ask` over a runtime, used by CLI, HTTP, MCP and evals.
+"""The application service: `search` and `ask` over a store, used by CLI, HTTP, MCP and evals.
 
-Validates citations against the stored article texts after any answerer, and records per-stage
-timings. It holds no HTTP or CLI concerns.
+Builds queries within the configured limits (`make_query`), retrieves, answers, and validates
+every citation against the stored article text after any answerer: a quote that is not exactly
+`article_text[start:end]` of a committed article is dropped, and an answer left with no valid
+citation is a refusal, never an uncited answer. Records per-stage timings. It holds no HTTP or
+CLI concerns and does not know how answerers or stores are built (`assistant.runtime` does).
 """
 
 from __future__ import annotations
@@ -10,24 +13,71 @@ import time
 from collections.abc import Iterator
 from datetime import date
 
-from assistant.answer.base import Answerer, stream_whole
+from assistant.answer.base import Answerer
 from assistant.answer.citations import renumber, validate
-from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.models import Answer, Query, SearchResult
+from assistant.answer.extractive import REFUSAL_TEXT
+from assistant.embed.base import Embedder
+from assistant.errors import QueryLimitError
+from assistant.models import Answer, Filters, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
-from assistant.runtime import Runtime
+from assistant.settings import Settings
+from assistant.store import NewsStore
+
+
+def check_question(question: str, settings: Settings, field: str = "question") -> None:
+    """The one place question limits are enforced (every entry point calls it)."""
+    if not question.strip():
+        raise QueryLimitError(f"{field}: must not be empty or whitespace")
+    if len(question) > settings.max_question_chars:
+        raise QueryLimitError(
+            f"{field}: {len(question)} characters, more than the limit of"
+            f" {settings.max_question_chars}"
+        )
+
+
+def check_k(k: int | None, settings: Settings) -> int:
+    """`k` within 1..max_k (None: the configured default)."""
+    if k is None:
+        return settings.top_k
+    if k < 1:
+        raise QueryLimitError(f"k: must be at least 1, got {k}")
+    if k > settings.max_k:
+        raise QueryLimitError(f"k: {k} is more than the limit of {settings.max_k}")
+    return k
+
+
+def make_query(
+    question: str,
+    settings: Settings,
+    *,
+    as_of: date | None = None,
+    filters: Filters | None = None,
+    k: int | None = None,
+    strict_dates: bool = False,
+    field: str = "question",
+) -> Query:
+    """A `Query` within the configured limits (raises `QueryLimitError` otherwise)."""
+    check_question(question, settings, field)
+    return Query(
+        question=question,
+        as_of=as_of,
+        filters=filters or Filters(),
+        k=check_k(k, settings),
+        strict_dates=strict_dates,
+    )
 
 
 class Newsdesk:
-    def __init__(self, runtime: Runtime, answerer: Answerer | None = None) -> None:
-        self.runtime = runtime
-        self.retriever = HybridRetriever(runtime.store, runtime.embedder, runtime.settings)
-        self.answerer: Answerer = answerer or ExtractiveAnswerer(
-            runtime.embedder, runtime.settings.refusal_threshold
-        )
+    def __init__(
+        self, settings: Settings, store: NewsStore, embedder: Embedder, answerer: Answerer
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.retriever = HybridRetriever(store, embedder, settings)
+        self.answerer = answerer
 
     def retrieve(self, query: Query, today: date | None = None) -> Retrieval:
-        self.runtime.store.maybe_sync()
         return self.retriever.retrieve(query, today=today)
 
     def search(self, query: Query, today: date | None = None) -> SearchResult:
@@ -38,6 +88,7 @@ class Newsdesk:
             as_of=r.plan.as_of,
             date_window=r.plan.window,
             timings_ms={**r.timings_ms, "total": round(sum(r.timings_ms.values()), 2)},
+            notes=r.notes,
         )
 
     def ask(
@@ -56,12 +107,7 @@ class Newsdesk:
         t0 = time.perf_counter()
         r = self.retrieve(query, today=today)
         t1 = time.perf_counter()
-        chosen = answerer or self.answerer
-        stream = getattr(chosen, "stream", None)
-        events = (
-            stream(query.question, r) if stream else stream_whole(chosen.answer(query.question, r))
-        )
-        for event in events:
+        for event in (answerer or self.answerer).stream(query.question, r):
             if isinstance(event, Answer):
                 yield self._finish(event, r, t0, t1)
             else:
@@ -70,11 +116,13 @@ class Newsdesk:
     def _finish(self, ans: Answer, r: Retrieval, t0: float, t1: float) -> Answer:
         t2 = time.perf_counter()
         if ans.citations:
-            articles = self.runtime.store.chroma.get_articles(
-                sorted({c.article_id for c in ans.citations})
-            )
+            articles = self.store.articles(sorted({c.article_id for c in ans.citations}))
             valid = validate(ans.citations, articles)
-            if len(valid) != len(ans.citations):  # never show a quote that is not in the article
+            if not valid:  # nothing left to stand on: say so, never answer uncited
+                ans = ans.model_copy(
+                    update={"answer": REFUSAL_TEXT, "citations": [], "refused": True}
+                )
+            elif len(valid) != len(ans.citations):  # never show a quote not in the article
                 kept = {c.n: i for i, c in enumerate(valid, start=1)}
                 ans = ans.model_copy(
                     update={
@@ -89,4 +137,5 @@ class Newsdesk:
             "validate": round((t3 - t2) * 1000, 2),
             "total": round((t3 - t0) * 1000, 2),
         }
-        return ans.model_copy(update={"timings_ms": {**ans.timings_ms, **timings}})
+        notes = [*ans.notes, *(n for n in r.notes if n not in ans.notes)]
+        return ans.model_copy(update={"timings_ms": {**ans.timings_ms, **timings}, "notes": notes})

@@ -1,14 +1,22 @@
 """All configuration in one place: `Settings` (env prefix NEWSDESK_) and a cached `get_settings()`.
 
 Read once per process. CLI options override by building a copy (`settings.model_copy(update=...)`);
-nothing else in the code base reads the environment.
+nothing else in the code base reads the environment. Processes started by ours (`serve
+--workers N`) receive the parent's settings whole: `handed_over(settings)` writes them to a file
+readable by this user only and names it in `NEWSDESK_SETTINGS_FILE`, which `get_settings()`
+reads instead of the other variables.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -31,6 +39,12 @@ class Settings(BaseSettings):
     chroma_ssl: bool = False
     chroma_token: SecretStr | None = None
     collection: str = Field(default="newsdesk", min_length=3, max_length=100)
+    store_refresh_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=60.0,
+        description="at most this often a process reloads its view after another's write",
+    )
 
     # embeddings
     embedder: Literal["minilm-int8", "openai"] = "minilm-int8"
@@ -103,11 +117,44 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
-    @property
-    def lexical_path(self) -> Path:
-        return self.data_dir / f"lexical-{self.collection}.v2.sqlite3"
+
+HANDOVER_VARIABLE = "NEWSDESK_SETTINGS_FILE"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready, secrets revealed (the handover file is private to this user)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+@contextmanager
+def handed_over(settings: Settings) -> Iterator[Path]:
+    """`settings` in a private file named by `NEWSDESK_SETTINGS_FILE` while the block runs."""
+    data = {name: _plain(getattr(settings, name)) for name in type(settings).model_fields}
+    fd, name = tempfile.mkstemp(prefix="newsdesk-settings-", suffix=".json")  # mode 0600
+    path = Path(name)
+    previous = os.environ.get(HANDOVER_VARIABLE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        os.environ[HANDOVER_VARIABLE] = name
+        yield path
+    finally:
+        if previous is None:
+            os.environ.pop(HANDOVER_VARIABLE, None)
+        else:
+            os.environ[HANDOVER_VARIABLE] = previous
+        path.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    handover = os.environ.get(HANDOVER_VARIABLE)
+    if handover:
+        return Settings.model_validate(json.loads(Path(handover).read_text(encoding="utf-8")))
     return Settings()

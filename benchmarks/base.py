@@ -27,12 +27,10 @@ from assistant.embed.base import Embedder
 from assistant.models import Article
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from assistant.store import NewsStore
 from benchmarks.common import DEV_CORPUS, log
 from evals.stores import STORE_LAYOUT, corpus_sha1, eval_store
 from ingest.chunking import Chunker
 from ingest.loaders import load_paths
-from ingest.pipeline import Ingestor
 
 _MARKER = "complete.json"
 
@@ -55,7 +53,7 @@ class BaseStore:
 
 def open_runtime(settings: Settings, embedder: Embedder) -> Runtime:
     """A runtime over `settings` that shares an already loaded embedder."""
-    return Runtime(settings=settings, embedder=embedder, store=NewsStore(settings, embedder))
+    return Runtime.open(settings, embedder=embedder)
 
 
 def _complete(data_dir: Path) -> bool:
@@ -124,7 +122,7 @@ def locate_or_build(
             "corpus": corpus_sha1(corpus),
             "articles": subset_articles,
             "shortest": shortest,
-            "chunking": Chunker(settings.chunk_size, settings.chunk_overlap).config,
+            "chunking": Chunker.from_settings(settings).config,
             "embedder": embedder.name,
             "layout": STORE_LAYOUT,
         },
@@ -147,8 +145,7 @@ def locate_or_build(
     base_settings = settings.model_copy(update={"data_dir": data_dir})
     rt = open_runtime(base_settings, embedder)
     t0 = time.perf_counter()
-    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
-    report = Ingestor(rt.store, embedder, chunker).run(load_paths([subset]))
+    report = rt.ingestor.run(load_paths([subset]))
     build_s = time.perf_counter() - t0
     (data_dir / _MARKER).write_text(json.dumps({"key": key, "ingest": report.to_json()}))
     return BaseStore(base_settings, "built-subset", note, build_s)
@@ -159,10 +156,10 @@ def base_articles(rt: Runtime) -> list[Article]:
     ids: list[str] = []
     offset = 0
     while True:
-        page = rt.store.chroma.list_articles(limit=5000, offset=offset)
+        page = rt.store.list_articles(offset=offset, limit=5000)
         if not page:
             break
-        ids.extend(i for i, meta in page if meta.get("hash"))
-        offset += len(page)
-    found = rt.store.chroma.get_articles(sorted(ids))
+        ids.extend(s.id for s in page)
+        offset += 5000
+    found = rt.store.articles(sorted(ids))
     return [found[i] for i in sorted(found)]

@@ -14,7 +14,9 @@ answer composition, no crash-safe write protocol.
   whole run) and measured the same thing.
 
 chromadb is imported only by `assistant.store.chroma`; this module gets a client from the project's
-factory (`make_client`) and calls the chromadb collection API on it, as a user would. LangChain's
+factory (`make_client`) and calls the chromadb collection API on it, as a user would: it is the
+one place outside the store that holds Chroma objects, because plain Chroma calls are what it
+measures. LangChain's
 splitter is imported here directly (not through `ingest.chunking`) because the baseline is
 precisely its default configuration.
 """
@@ -98,6 +100,11 @@ def ingest(jsonl: Path, embedder: Embedder, collection: Any) -> dict[str, Any]:
         "embed_s": t_embed,
         "add_s": total - t_split - t_embed,
     }
+
+
+def store_collection(settings: Settings) -> Any:
+    """The chunk collection of the store at `settings`, opened the plain way."""
+    return make_client(settings).get_collection(settings.collection)
 
 
 def query_latency(

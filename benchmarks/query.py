@@ -18,7 +18,6 @@ import numpy as np
 
 from assistant.models import Query
 from assistant.runtime import Runtime
-from assistant.service import Newsdesk
 from benchmarks.common import BenchQuestion, load1, percentiles
 
 STAGES = ("plan", "embed", "dense", "lexical", "fusion", "rerank", "select", "answer", "validate")
@@ -44,7 +43,7 @@ def _stage_summary(rows: Sequence[dict[str, float]]) -> dict[str, dict[str, floa
 
 def measure(rt: Runtime, questions: Sequence[BenchQuestion], warmup: int = 10) -> dict[str, Any]:
     """search and ask latency percentiles (ms) and the per-stage breakdown over `questions`."""
-    desk = Newsdesk(rt)
+    desk = rt.desk
     load_before = load1()
     for q in questions[:warmup]:
         desk.ask(_query(q))
@@ -86,7 +85,7 @@ def profile_ask(rt: Runtime, questions: Sequence[BenchQuestion], out: Path) -> P
     except ImportError:
         return None
 
-    desk = Newsdesk(rt)
+    desk = rt.desk
     for q in questions[:5]:
         desk.ask(_query(q))
     profiler = Profiler(interval=0.001)

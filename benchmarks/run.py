@@ -197,7 +197,8 @@ def step_scaled(
                     log.info("profile written: %s", path)
         if "baseline" in cfg.steps:
             log.info("baseline query at %s chunks", lbl)
-            bq = baseline.query_latency(rt.store.chroma.chunks, embedder, questions, cfg.warmup)
+            coll = baseline.store_collection(rt.settings)
+            bq = baseline.query_latency(coll, embedder, questions, cfg.warmup)
             base_rows.append({"label": lbl, "chunks": len(chunks.ids), **bq})
         del rt, chunks
         gc.collect()

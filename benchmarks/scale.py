@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -61,19 +61,13 @@ class BaseCorpus:
         return len(self.vectors)
 
 
-def read_base(rt: Runtime, page: int = 4000) -> BaseCorpus:
+def read_base(rt: Runtime) -> BaseCorpus:
     """The base store's committed articles and every chunk vector (read once, kept in memory)."""
     articles = base_articles(rt)
     vectors: dict[str, np.ndarray] = {}
-    offset = 0
-    while True:
-        got = rt.store.chroma.chunks.get(include=["embeddings"], limit=page, offset=offset)
-        ids = got["ids"]
-        if not ids:
-            break
-        embs = np.asarray(got["embeddings"], dtype=np.float32)
-        vectors.update(zip(ids, embs, strict=True))
-        offset += len(ids)
+    for hit in rt.store.iter_chunks(with_vectors=True):
+        assert hit.vector is not None
+        vectors[hit.chunk_id] = hit.vector
     return BaseCorpus(articles, vectors)
 
 
@@ -172,17 +166,6 @@ class ScaledStore:
         }
 
 
-def _timed(acc: dict[str, float], key: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            acc[key] = acc.get(key, 0.0) + time.perf_counter() - t0
-
-    return wrapper
-
-
 def build_level(
     base: BaseCorpus,
     target: int,
@@ -196,17 +179,18 @@ def build_level(
         raise FileExistsError(f"{data_dir} already holds a store; the benchmark writes fresh ones")
     lvl_settings = settings.model_copy(update={"data_dir": data_dir})
     rt = open_runtime(lvl_settings, embedder)
-    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+    chunker = rt.chunker
     acc: dict[str, float] = {}
     load_before = load1()
-    # Time the store's two index writes apart from the rest of `NewsStore.write` (records,
-    # stale-chunk check) without touching the store's code: wrap the bound methods.
-    rt.store.chroma.upsert_chunk_batch = _timed(  # type: ignore[method-assign]
-        acc, "chroma_upsert", rt.store.chroma.upsert_chunk_batch
-    )
-    rt.store.lexical.replace_article = _timed(  # type: ignore[method-assign]
-        acc, "lexical", rt.store.lexical.replace_article
-    )
+    # The store's two index writes apart from the rest of `NewsStore.write` (records,
+    # stale-chunk check), through the store's timing hook.
+
+    def timed(name: str, ms: float) -> None:
+        key = {"chroma_upsert": "chroma_upsert", "lexical_write": "lexical"}.get(name)
+        if key is not None:
+            acc[key] = acc.get(key, 0.0) + ms / 1000
+
+    rt.store.timer = timed
     out = ScaledStore(target, lvl_settings)
     written: list[np.ndarray] = []
     ids: list[str] = []
@@ -275,8 +259,7 @@ def hnsw_recall(
     n = min(n, len(vectors))
     recalls: list[float] = []
     for q in queries:
-        res = rt.store.chroma.chunks.query(query_embeddings=[q], n_results=n, include=["distances"])
-        got = 1.0 - np.asarray(res["distances"][0], dtype=np.float32)
+        got = np.asarray([h.score for h in rt.store.dense(q, n)], dtype=np.float32)
         exact = vectors @ q
         kth = np.partition(exact, len(exact) - n)[len(exact) - n]
         recalls.append(float(np.mean(got >= kth - 1e-4)) if len(got) else 0.0)

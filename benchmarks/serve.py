@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from assistant.spawn import start_serve
 from benchmarks.common import BenchQuestion, load1, log, percentiles, process_memory_mb
+from tests.support.serve import start_serve
 
 
 def _payload(q: BenchQuestion) -> dict[str, Any]:

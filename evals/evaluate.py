@@ -1,20 +1,22 @@
 """One call from a dataset folder to a scored report: store, run, score, report dict.
 
-Used by `newsdesk eval` and by the tests; prints nothing (bars only when `show_progress`).
+Used by `newsdesk eval` and by the tests; prints nothing (progress goes to the callbacks the
+caller passes: the CLI passes terminal bars).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from assistant.embed import Embedder
 from assistant.settings import Settings
 from evals.datasets import GOLDEN, load_dataset
-from evals.progress import question_bar
 from evals.report import build_report
-from evals.runner import EvalOptions, EvalRun, open_store, run_eval
+from evals.runner import EvalOptions, EvalRun, IngestBar, Start, open_store, run_eval
 from evals.scoring import score
 
 
@@ -31,21 +33,16 @@ def evaluate(
     options: EvalOptions,
     root: Path,
     embedder: Embedder | None = None,
-    show_progress: bool = False,
+    ingest_progress: IngestBar | None = None,
+    question_progress: Callable[[], AbstractContextManager[Start]] | None = None,
 ) -> tuple[dict[str, Any], EvalRun]:
     """Load the dataset, open (or build) its store under `root`, run and score it."""
     t0 = time.perf_counter()
     dataset = load_dataset(resolve_dataset_path(dataset_dir))
-    ingest_bar = None
-    if show_progress:
-        from ingest.progress import ingest_progress
-
-        def ingest_bar(total: int) -> Any:
-            return ingest_progress(total, True)
-
-    rt, es, ingest_report = open_store(dataset, settings, root, embedder, ingest_bar)
+    rt, es, ingest_report = open_store(dataset, settings, root, embedder, ingest_progress)
     t1 = time.perf_counter()
-    with question_bar(show_progress) as start:
+    bars = question_progress() if question_progress else nullcontext(None)
+    with bars as start:
         run = run_eval(dataset, rt, options, progress=start, store=es)
     t2 = time.perf_counter()
     scores = score(run.records, resamples=options.resamples, seed=options.seed)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.embed.base import Embedder
+from assistant.errors import LLMNotConfiguredError
 from assistant.settings import Settings
 from evals.metrics.citations import judge_support
 from evals.records import SupportJudgment
@@ -59,7 +60,7 @@ class LLMJudge:
         from assistant.openai_client import make_client
 
         if not settings.llm_base_url:
-            raise ValueError("--judge llm needs an LLM endpoint (NEWSDESK_LLM_BASE_URL)")
+            raise LLMNotConfiguredError("--judge llm needs an LLM endpoint (NEWSDESK_LLM_BASE_URL)")
         self.settings = settings
         self.client = make_client(
             settings.llm_base_url, settings.llm_api_key, settings.llm_timeout, settings.llm_retries
@@ -70,7 +71,7 @@ class LLMJudge:
     def judge(
         self, sentence: str, markers: Sequence[int], quotes: dict[int, str]
     ) -> SupportJudgment:
-        from assistant.openai_client import LLMUnavailableError
+        from assistant.errors import LLMUnavailableError
 
         offline = self.fallback.judge(sentence, markers, quotes)
         cited = [f"[{n}] {quotes[n]}" for n in markers if n in quotes]

@@ -23,6 +23,7 @@ import platform
 import subprocess
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,15 +32,12 @@ from typing import Any
 from pydantic import SecretStr
 
 from assistant.answer.base import Answerer
-from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.embed import Embedder, build_embedder
+from assistant.errors import BadQueryError, ConfigurationError, IngestError
 from assistant.models import Answer, Query
 from assistant.retrieve.hybrid import Retrieval
-from assistant.retrieve.plan import BadQueryError
 from assistant.runtime import Runtime
-from assistant.service import Newsdesk
 from assistant.settings import Settings
-from assistant.store import NewsStore
 from evals.choices import pick_choice
 from evals.datasets import Dataset, EvalQuestion, sample
 from evals.judge import LLMJudge, OfflineJudge, SupportJudge
@@ -47,11 +45,16 @@ from evals.metrics.answers import gold_choice
 from evals.metrics.citations import answer_claims
 from evals.records import ChoiceRecord, CitationRecord, QuestionRecord, RetrievedRef
 from evals.stores import EvalStore, eval_store, mark_complete
+from ingest.pipeline import ProgressFn as IngestProgressFn
 
 RETRIEVAL_DEPTH = 10
 
 ProgressFn = Callable[[int], None]
 """Called with the number of questions just finished."""
+Start = Callable[[int], ProgressFn | None]
+"""Called with the number of questions once; returns the callback advanced per question."""
+IngestBar = Callable[[int], AbstractContextManager[IngestProgressFn | None]]
+"""Called with the number of articles; a context manager yielding the ingest's callback."""
 
 
 @dataclass
@@ -74,7 +77,7 @@ class EvalRun:
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
-class _FirstK:
+class _FirstK(Answerer):
     """Answerer wrapper: keeps the full retrieval for metrics, answers from its first k passages."""
 
     def __init__(self, inner: Answerer, k: int) -> None:
@@ -101,51 +104,32 @@ def open_store(
     settings: Settings,
     root: Path,
     embedder: Embedder | None = None,
-    ingest_progress: Callable[[int], Any] | None = None,
+    ingest_progress: IngestBar | None = None,
 ) -> tuple[Runtime, EvalStore, dict[str, object] | None]:
     """The dataset's store (built now unless complete) and a runtime over it.
 
-    `ingest_progress(total_articles)` may return a context manager yielding the ingest progress
-    callback (as `ingest.progress.ingest_progress` does). Returns the ingest report when it
-    ingested.
+    Returns the ingest report when it ingested.
     """
-    from ingest.chunking import Chunker
     from ingest.loaders import load_paths
-    from ingest.pipeline import Ingestor
 
     emb = embedder or build_embedder(settings)
-    es = eval_store(root, dataset.corpus, settings, emb.name)
-    if embedder is None and hasattr(emb, "warm_up"):
+    if embedder is None:
         emb.warm_up()
-    rt = Runtime(settings=es.settings, embedder=emb, store=NewsStore(es.settings, emb))
+    es = eval_store(root, dataset.corpus, settings, emb.name)
+    rt = Runtime.open(es.settings, embedder=emb)
     report: dict[str, object] | None = None
     if not es.complete:
         items = list(load_paths([dataset.corpus]))
-        ingestor = Ingestor(rt.store, emb, Chunker(settings.chunk_size, settings.chunk_overlap))
         if ingest_progress is None:
-            result = ingestor.run(items)
+            result = rt.ingestor.run(items)
         else:
             with ingest_progress(len(items)) as advance:
-                result = ingestor.run(items, progress=advance)
+                result = rt.ingestor.run(items, progress=advance)
         report = result.to_json()
         if result.articles_ingested == 0:
-            raise RuntimeError(f"{dataset.corpus}: nothing could be ingested ({result.failed[:3]})")
+            raise IngestError(f"{dataset.corpus}: nothing could be ingested ({result.failed[:3]})")
         mark_complete(es, report)
     return rt, es, report
-
-
-def build_answerer(name: str, runtime: Runtime) -> Answerer:
-    """The answerer named on the command line. "llm" needs an endpoint in the settings
-    (`llm_base_url`) and falls back to the extractive answer per question when it fails (the
-    record says so: `fallback`)."""
-    extractive = ExtractiveAnswerer(runtime.embedder, runtime.settings.refusal_threshold)
-    if name == "extractive":
-        return extractive
-    if name == "llm":
-        from assistant.answer.llm import LLMAnswerer
-
-        return LLMAnswerer(runtime.settings, embedder=runtime.embedder, fallback=extractive)
-    raise ValueError(f"unknown answerer {name!r} (extractive or llm)")
 
 
 def build_judge(name: str, runtime: Runtime) -> SupportJudge:
@@ -154,7 +138,7 @@ def build_judge(name: str, runtime: Runtime) -> SupportJudge:
         return offline
     if name == "llm":
         return LLMJudge(runtime.settings, offline)
-    raise ValueError(f"unknown judge {name!r} (offline or llm)")
+    raise ConfigurationError(f"unknown judge {name!r} (offline or llm)")
 
 
 def _refs(retrieval: Retrieval | None) -> list[RetrievedRef]:
@@ -176,7 +160,7 @@ def _refs(retrieval: Retrieval | None) -> list[RetrievedRef]:
 
 def _citations(runtime: Runtime, answer: Answer) -> list[CitationRecord]:
     """The answer's citations, each checked against the article text re-read from the store."""
-    articles = runtime.store.chroma.get_articles(sorted({c.article_id for c in answer.citations}))
+    articles = runtime.store.articles(sorted({c.article_id for c in answer.citations}))
     out: list[CitationRecord] = []
     for c in answer.citations:
         art = articles.get(c.article_id)
@@ -202,7 +186,7 @@ def _citations(runtime: Runtime, answer: Answer) -> list[CitationRecord]:
 
 
 def ask_one(
-    desk: Newsdesk,
+    runtime: Runtime,
     answerer: _FirstK,
     judge: SupportJudge,
     q: EvalQuestion,
@@ -213,7 +197,7 @@ def ask_one(
     query = Query(question=q.question, as_of=q.asked_at, k=max(answerer.k, RETRIEVAL_DEPTH))
     answerer.last = None
     try:
-        ans = desk.ask(query, answerer=answerer)
+        ans = runtime.desk.ask(query, answerer=answerer)
     except BadQueryError as exc:
         rec.error = f"bad query: {exc}"
         return rec
@@ -221,7 +205,7 @@ def ask_one(
     rec.answer, rec.refused, rec.confidence = ans.answer, ans.refused, ans.confidence
     rec.answerer, rec.fallback, rec.unsupported = ans.answerer, ans.fallback, ans.unsupported
     rec.timings_ms = dict(ans.timings_ms)
-    rec.citations = _citations(desk.runtime, ans)
+    rec.citations = _citations(runtime, ans)
     if not ans.refused:
         quotes = {c.n: c.quote for c in ans.citations}
         rec.support = [judge.judge(s, m, quotes) for s, m in answer_claims(ans.answer)]
@@ -231,7 +215,7 @@ def ask_one(
             rec.choice = ChoiceRecord(None, [], None)
         else:
             texts = [r.text for r in rec.retrieved]
-            pick = pick_choice(q.question, q.choices, texts, desk.runtime.embedder)
+            pick = pick_choice(q.question, q.choices, texts, runtime.embedder)
             rec.choice = ChoiceRecord(pick.picked, pick.scores, gold)
     return rec
 
@@ -282,7 +266,7 @@ def run_eval(
     dataset: Dataset,
     runtime: Runtime,
     options: EvalOptions,
-    progress: Callable[[int], ProgressFn | None] | None = None,
+    progress: Start | None = None,
     store: EvalStore | None = None,
 ) -> EvalRun:
     """Ask the dataset's (sampled) questions against `runtime` and return the records.
@@ -292,14 +276,13 @@ def run_eval(
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     k = options.k or runtime.settings.top_k
-    answerer = _FirstK(build_answerer(options.answerer, runtime), k)
+    answerer = _FirstK(runtime.answerer(options.answerer), k)
     judge = build_judge(options.judge, runtime)
-    desk = Newsdesk(runtime)
     questions = sample(dataset.questions, options.limit, options.seed)
     advance = progress(len(questions)) if progress else None
     records: list[QuestionRecord] = []
     for q in questions:
-        records.append(ask_one(desk, answerer, judge, q, options))
+        records.append(ask_one(runtime, answerer, judge, q, options))
         if advance:
             advance(1)
     elapsed = time.perf_counter() - t0

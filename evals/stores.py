@@ -57,7 +57,7 @@ def eval_store(root: Path, corpus: Path, settings: Settings, embedder_name: str)
     ident = json.dumps(
         {
             "corpus": sha1,
-            "chunking": Chunker(settings.chunk_size, settings.chunk_overlap).config,
+            "chunking": Chunker.from_settings(settings).config,
             "embedder": embedder_name,
             "layout": STORE_LAYOUT,
         },

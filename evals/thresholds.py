@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import EvalInputError
 from evals.scoring import SPECS
 
 
@@ -40,13 +41,13 @@ class Shortfall:
 
 def _numbers(table: Any, where: str) -> dict[str, float]:
     if not isinstance(table, dict):
-        raise ValueError(f"{where} must be a table of metric = number")
+        raise EvalInputError(f"{where} must be a table of metric = number")
     out: dict[str, float] = {}
     for name, value in table.items():
         if name not in SPECS:
-            raise ValueError(f"{where}: unknown metric {name!r} (known: {', '.join(SPECS)})")
+            raise EvalInputError(f"{where}: unknown metric {name!r} (known: {', '.join(SPECS)})")
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{where}: {name} must be a number")
+            raise EvalInputError(f"{where}: {name} must be a number")
         out[name] = float(value)
     return out
 

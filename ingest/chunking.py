@@ -12,6 +12,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.dates import extract_date_mentions
 from assistant.models import Article, Chunk, sha1_hex
+from assistant.settings import Settings
 
 # Paragraphs, lines, sentence ends, clauses, words: split at the largest unit that fits.
 _SEPARATORS = [
@@ -40,6 +41,11 @@ class Chunker:
             keep_separator=True,
             strip_whitespace=True,
         )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Chunker:
+        """The chunker the settings describe (the runtime's; stores are keyed by its config)."""
+        return cls(settings.chunk_size, settings.chunk_overlap)
 
     @property
     def config(self) -> str:

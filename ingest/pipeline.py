@@ -96,7 +96,7 @@ class Ingestor:
     def _flush(
         self, articles: list[Article], report: IngestReport, progress: ProgressFn | None
     ) -> None:
-        known = self.store.existing_hashes([a.id for a in articles])
+        known = self.store.hashes([a.id for a in articles])
         todo: list[tuple[Article, str]] = []
         for a in articles:
             h = a.content_hash

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from assistant.spawn import start_serve
+from tests.support.serve import start_serve
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from assistant.spawn import free_port
+from tests.support.serve import free_port
 
 
 class ChromaServer:

@@ -10,7 +10,7 @@ from typing import Any
 
 import uvicorn
 
-from assistant.spawn import free_port
+from tests.support.serve import free_port
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.base import Answerer
 from assistant.answer.citations import Span, make_citation, passage_sentences, stems
 from assistant.dates import extract_date_mentions, mention_overlap
 from assistant.embed.base import Embedder
@@ -100,7 +101,7 @@ def answer_type_match(question: str, sentence: str) -> float:
     return min(1.0, len(new) / 2)
 
 
-class ExtractiveAnswerer:
+class ExtractiveAnswerer(Answerer):
     name = "extractive"
 
     def __init__(self, embedder: Embedder, refusal_threshold: float | None = None) -> None:

@@ -47,8 +47,9 @@ from assistant.answer.base import Answerer
 from assistant.answer.citations import best_span, make_citation
 from assistant.answer.extractive import REFUSAL_TEXT, ExtractiveAnswerer
 from assistant.embed.base import Embedder
+from assistant.errors import LLMNotConfiguredError, LLMUnavailableError
 from assistant.models import Answer, Citation, Passage
-from assistant.openai_client import LLMUnavailableError, OpenAICompatClient, make_client
+from assistant.openai_client import OpenAICompatClient, make_client
 from assistant.retrieve.hybrid import Retrieval
 from assistant.settings import Settings
 from assistant.text import sentence_spans
@@ -268,10 +269,12 @@ def claims(text: str, positions: Sequence[tuple[int, int]]) -> dict[int, str]:
 
 
 # --- the answerer --------------------------------------------------------------------------------
-class LLMAnswerer:
+class LLMAnswerer(Answerer):
     """Answers with an OpenAI-compatible LLM; falls back to the extractive answerer on failure."""
 
     name = "llm"
+    can_stream = True
+    can_rewrite_followups = True
 
     def __init__(
         self,
@@ -281,7 +284,7 @@ class LLMAnswerer:
         client: OpenAICompatClient | None = None,
     ) -> None:
         if client is None and not settings.llm_base_url:
-            raise ValueError(
+            raise LLMNotConfiguredError(
                 "the LLM answerer needs an endpoint: set NEWSDESK_LLM_BASE_URL "
                 "(e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1) or use --local-llm"
             )
@@ -294,9 +297,7 @@ class LLMAnswerer:
 
     def close(self) -> None:
         """Close the client's pooled connections."""
-        close = getattr(self.client, "close", None)
-        if close:
-            close()
+        self.client.close()
 
     @property
     def fallback(self) -> Answerer:

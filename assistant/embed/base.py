@@ -16,7 +16,7 @@ Vectors = npt.NDArray[np.float32]
 
 @runtime_checkable
 class Embedder(Protocol):
-    """One core method, `embed`. `name` identifies the model so a collection never mixes two."""
+    """`embed` texts; `name` identifies the model so a collection never mixes two."""
 
     @property
     def name(self) -> str: ...
@@ -28,11 +28,6 @@ class Embedder(Protocol):
         """Embed `texts` (any count; batching is the embedder's business) as unit-length rows."""
         ...
 
-
-def embed_one(embedder: Embedder, text: str) -> npt.NDArray[np.float32]:
-    """Convenience for a single query text."""
-    return embedder.embed([text])[0]
-
-
-class EmbedderMismatchError(RuntimeError):
-    """A collection built by one embedder was opened with another."""
+    def warm_up(self) -> None:
+        """Load whatever the first `embed` would load (models, sessions), now."""
+        ...

@@ -33,6 +33,9 @@ class OpenAIEmbedder:
             self._dim = int(self.embed(["dimension probe"]).shape[1])
         return self._dim
 
+    def warm_up(self) -> None:
+        """Nothing to load: the model runs behind the endpoint."""
+
     def embed(self, texts: Sequence[str]) -> Vectors:
         rows: list[list[float]] = []
         for lo in range(0, len(texts), self.batch_size):

@@ -1,24 +1,19 @@
 """Query understanding: from a `Query` to what each retriever needs (dates, filters, texts).
 
-Resolves the question's date expression against its as-of date (default: today), turns explicit
-filters (and, when asked, the date window as a hard filter) into a Chroma `where` clause and a
-lexical filter, and strips relative date phrases ("this week", "recently") from the text the
-lexical index sees. No search happens here.
+Resolves the question's date expression against its as-of date (default: today), merges the
+explicit filters with (when asked) the date window as a hard publication filter, and strips
+relative date phrases ("this week", "recently") from the text the lexical index sees. No search
+happens here, and no store dialect: the store turns `Filters` into its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from assistant.dates import date_to_int, resolve_query_dates, strip_date_expressions
+from assistant.dates import resolve_query_dates, strip_date_expressions
+from assistant.errors import BadQueryError
 from assistant.models import DateWindow, Filters, Query
-from assistant.store import LexicalFilter
-
-
-class BadQueryError(ValueError):
-    """The query cannot be run as given (the message says why); maps to HTTP 400/422."""
 
 
 @dataclass(frozen=True)
@@ -28,8 +23,8 @@ class QueryPlan:
     window: DateWindow | None
     lexical_text: str
     dense_text: str
-    where: dict[str, Any] | None
-    lexical_filter: LexicalFilter
+    filters: Filters
+    """the explicit filters, publication bounds narrowed to the window when dates are strict"""
     k: int
 
 
@@ -51,37 +46,13 @@ def plan_query(query: Query, today: date | None = None) -> QueryPlan:
         raise BadQueryError("question is empty")
     as_of = query.as_of or today or date.today()
     window = resolve_query_dates(question, as_of)
-    f = query.filters
-    since, until = _published_bounds(f, window, query.strict_dates)
-    clauses: list[dict[str, Any]] = []
-    if f.sources:
-        clauses.append({"source": {"$in": list(f.sources)}})
-    if f.article_ids:
-        clauses.append({"article_id": {"$in": list(f.article_ids)}})
-    if since:
-        clauses.append({"published": {"$gte": date_to_int(since)}})
-    if until:
-        clauses.append({"published": {"$lte": date_to_int(until)}})
-    where: dict[str, Any] | None
-    if not clauses:
-        where = None
-    elif len(clauses) == 1:
-        where = clauses[0]
-    else:
-        where = {"$and": clauses}
-    lexical_filter = LexicalFilter(
-        sources=tuple(f.sources or ()),
-        since=date_to_int(since) if since else None,
-        until=date_to_int(until) if until else None,
-        article_ids=tuple(f.article_ids or ()),
-    )
+    since, until = _published_bounds(query.filters, window, query.strict_dates)
     return QueryPlan(
         question=question,
         as_of=as_of,
         window=window,
         lexical_text=strip_date_expressions(question),
         dense_text=question,
-        where=where,
-        lexical_filter=lexical_filter,
+        filters=query.filters.model_copy(update={"since": since, "until": until}),
         k=query.k,
     )

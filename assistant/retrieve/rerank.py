@@ -15,10 +15,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from assistant.dates import mention_overlap
 from assistant.retrieve.plan import QueryPlan
+from assistant.store import ChunkHit
 from assistant.text import content_words
 
 WEIGHTS: dict[str, float] = {
@@ -41,9 +41,9 @@ _SAME_ARTICLE_DISCOUNT = 0.08
 
 @dataclass
 class Candidate:
-    chunk_id: str
-    text: str
-    meta: dict[str, Any]
+    """A stored chunk under consideration, with what each retriever and feature says of it."""
+
+    hit: ChunkHit
     dense: float = 0.0
     dense_rank: int | None = None
     lexical: float = 0.0
@@ -54,25 +54,17 @@ class Candidate:
 
     @property
     def article_id(self) -> str:
-        return str(self.meta.get("article_id", ""))
+        return self.hit.article_id
 
     @property
     def published(self) -> date | None:
-        v = self.meta.get("published")
-        if not v:
-            return None
-        v = int(v)
-        try:
-            return date(v // 10000, v // 100 % 100, v % 100)
-        except ValueError:
-            return None
+        return self.hit.published
 
 
 def _date_mention(c: Candidate, plan: QueryPlan) -> float:
     if plan.window is None:
         return 0.0
-    values = str(c.meta.get("dates", "")).split()
-    return max((mention_overlap(plan.window, v) for v in values), default=0.0)
+    return max((mention_overlap(plan.window, v) for v in c.hit.dates), default=0.0)
 
 
 def _published_in_window(c: Candidate, plan: QueryPlan) -> float:
@@ -106,7 +98,7 @@ def _future(c: Candidate, plan: QueryPlan) -> float:
 def _title(c: Candidate, q_words: set[str]) -> float:
     if not q_words:
         return 0.0
-    title = set(content_words(str(c.meta.get("title", ""))))
+    title = set(content_words(c.hit.title or ""))
     return len(q_words & title) / len(q_words)
 
 

@@ -1,23 +1,27 @@
-"""The only module that imports chromadb: chunk vectors and article records in Chroma.
+"""The Chroma adapter, the only module that imports chromadb: chunk vectors and article records.
 
 Two collections per store name: `<name>` holds chunks (text, vector, metadata) and
-`<name>-articles` holds one record per article (full text + metadata + content hash). The article
-record is written last when an article is ingested, so it doubles as the commit marker that makes
-ingest idempotent and crash-safe (see `assistant.store.NewsStore`).
+`<name>-articles` holds one record per article (full text + metadata + content hash). The
+record is written last when an article is ingested, so it doubles as the commit marker (see
+`assistant.store.news`). This module speaks the store's vocabulary outward (`ChunkHit`,
+`Filters`, `Article`): Chroma's `where` dialect and metadata dicts stay in here and in `codec`.
 
-Embedded (`PersistentClient`) by default; a Chroma server (`HttpClient`) when configured. Our
-embedder is registered as a Chroma embedding function so a reopened collection needs nothing
-passed, and Chroma's own default (which would download a model) is never triggered: vectors are
-always computed by us and passed explicitly. This module does no ranking and no lexical search.
+Embedded (`PersistentClient`) by default; a Chroma server (`HttpClient`) when configured. An
+embedded client keeps the HNSW index in this process's memory, so it does not see what another
+process wrote until it is reopened: `reopen()` does that (one client per data dir and process,
+shared by every adapter on that dir, swapped under a read-write lock). Our embedder is
+registered as a Chroma embedding function so a reopened collection needs nothing passed, and
+Chroma's own default (which would download a model) is never triggered: vectors are always
+computed by us and passed explicitly. No ranking and no lexical search here.
 """
 
 from __future__ import annotations
 
-import functools
-import json
+import errno
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 import chromadb
@@ -28,10 +32,13 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.dates import date_to_int
-from assistant.embed.base import Embedder, EmbedderMismatchError
-from assistant.models import Article, Chunk
+from assistant.embed.base import Embedder
+from assistant.errors import EmbedderMismatchError, StorageFullError, StoreUnavailableError
+from assistant.models import Article, Chunk, Filters
 from assistant.settings import Settings
+from assistant.store import codec
+from assistant.store.coordination import ReadWriteLock
+from assistant.store.types import ArticleSummary, ChunkHit
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +47,20 @@ _MAX_BATCH = 4000
 _ARTICLE_SUFFIX = "-articles"
 
 
-class StoreUnavailableError(RuntimeError):
-    """The Chroma server (or embedded database) cannot be reached."""
-
-
-@register_embedding_function
 class NewsdeskEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma-facing wrapper of a Newsdesk `Embedder` (config names the embedder, no secrets)."""
+    """Chroma-facing stand-in for our embedder: it names it and never computes anything.
+
+    Vectors are always passed explicitly; if Chroma ever asked this function to embed, that
+    would be a bug (and, with Chroma's default function, a model download), so it refuses.
+    """
 
     def __init__(self, embedder: Embedder | None = None, config: dict[str, Any] | None = None):
-        self._embedder = embedder
         self._config = config or {"embedder": embedder.name if embedder else "minilm-int8"}
 
     def __call__(self, input: Documents) -> Embeddings:
-        if self._embedder is None:
-            from assistant.embed import embedder_from_config
-
-            self._embedder = embedder_from_config(self._config)
-        return list(self._embedder.embed(list(input)))
+        raise StoreUnavailableError(
+            "Chroma asked to embed texts itself; Newsdesk always passes vectors (this is a bug)"
+        )
 
     @staticmethod
     def name() -> str:
@@ -77,8 +80,15 @@ class NewsdeskEmbeddingFunction(EmbeddingFunction[Documents]):
         return NewsdeskEmbeddingFunction(config=config)
 
 
+register_embedding_function(NewsdeskEmbeddingFunction)
+
+
+_CHROMA_SETTINGS = {"anonymized_telemetry": False, "allow_reset": False}
+
+
 def make_client(settings: Settings) -> Any:
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    """A fresh Chroma client for the settings (a server's, or an embedded one)."""
+    chroma_settings = ChromaSettings(**_CHROMA_SETTINGS)  # type: ignore[arg-type]
     if settings.chroma_mode == "server":
         headers = {}
         if settings.chroma_token is not None:
@@ -97,53 +107,10 @@ def make_client(settings: Settings) -> Any:
                 f" {exc}"
             ) from exc
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-
-
-def _chunk_metadata(chunk: Chunk, article: Article) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "article_id": article.id,
-        "index": chunk.index,
-        "start": chunk.start,
-        "end": chunk.end,
-        "dates": " ".join(chunk.dates),
-        "source": article.source or "",
-        "title": article.title or "",
-        "url": article.url or "",
-    }
-    if article.published_at is not None:
-        meta["published"] = date_to_int(article.published_at)
-    return meta
-
-
-def _article_metadata(article: Article, content_hash: str, chunk_count: int) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "hash": content_hash,
-        "chunks": chunk_count,
-        "title": article.title or "",
-        "source": article.source or "",
-        "url": article.url or "",
-        "authors": json.dumps(article.authors),
-        "origin": article.origin or "",
-    }
-    if article.published_at is not None:
-        meta["published_at"] = article.published_at.isoformat()
-        meta["published"] = date_to_int(article.published_at)
-    return meta
-
-
-def article_from_record(article_id: str, text: str, meta: dict[str, Any]) -> Article:
-    published = meta.get("published_at")
-    return Article(
-        id=article_id,
-        text=text,
-        title=meta.get("title") or None,
-        source=meta.get("source") or None,
-        url=meta.get("url") or None,
-        authors=json.loads(meta.get("authors") or "[]"),
-        published_at=date.fromisoformat(published) if published else None,
-        origin=meta.get("origin") or None,
-    )
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:
+        raise _classify(exc) from exc
 
 
 # What a Chroma server that is down, restarting or unreachable raises from a collection call
@@ -151,47 +118,117 @@ def article_from_record(article_id: str, text: str, meta: dict[str, Any]) -> Art
 _CONNECTION_ERRORS = (httpx.TransportError, ConnectionError)
 
 
-class _Guarded:
-    """A Chroma collection whose calls raise StoreUnavailableError when the server is unreachable.
+def _classify(exc: BaseException) -> StoreUnavailableError:
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text:
+        return StorageFullError(f"the disk holding the store is full: {exc}")
+    return StoreUnavailableError(f"Chroma is unavailable: {exc}")
 
-    Without this a stopped Chroma server surfaced as a bare `httpx.ConnectError` (an HTTP 500).
-    The HTTP client reconnects by itself on the next call, so nothing is re-created here; the
-    owning store logs the outage once and the recovery once.
+
+class _Client:
+    """The Chroma client of one store location in this process, reopenable.
+
+    Every call takes the read side of `rw`; `reopen` the write side, so no call runs on a
+    client being closed.
     """
 
-    def __init__(self, collection: Any, owner: ChromaStore) -> None:
-        self._collection = collection
-        self._owner = owner
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.rw = ReadWriteLock()
+        self.client = make_client(settings)
+        self.epoch = 0
+        self.embedded = settings.chroma_mode != "server"
 
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._collection, name)
-        if not callable(attr):
-            return attr
-        return self._owner._guard(attr)
+    def reopen(self) -> None:
+        if not self.embedded:
+            return  # a server's view is always current
+        with self.rw.writing():
+            try:
+                self.client.close()
+            except Exception as exc:  # a client that cannot close cleanly is replaced anyway
+                log.warning("closing the embedded Chroma client failed: %s", exc)
+            self.client = make_client(self.settings)
+            self.epoch += 1
 
 
-class ChromaStore:
+_EMBEDDED: dict[str, _Client] = {}
+_EMBEDDED_LOCK = threading.Lock()
+
+
+def _client_for(settings: Settings) -> _Client:
+    """One embedded client per data dir and process (Chroma shares one anyway); servers: own."""
+    if settings.chroma_mode == "server":
+        return _Client(settings)
+    key = str(settings.chroma_path.resolve())
+    with _EMBEDDED_LOCK:
+        client = _EMBEDDED.get(key)
+        if client is None:
+            client = _EMBEDDED[key] = _Client(settings)
+        return client
+
+
+def where_clause(filters: Filters, since: int | None, until: int | None) -> dict[str, Any] | None:
+    """Chroma's `where` for explicit filters and yyyymmdd publication bounds."""
+    clauses: list[dict[str, Any]] = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    if since is not None:
+        clauses.append({"published": {"$gte": since}})
+    if until is not None:
+        clauses.append({"published": {"$lte": until}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChromaAdapter:
     """Chunk and article collections of one store name, with the embedder that built them."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, client: Any = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.client = client if client is not None else make_client(settings)
-        self.ef = NewsdeskEmbeddingFunction(embedder)
+        self._ef = NewsdeskEmbeddingFunction(embedder)
+        self._client = _client_for(settings)
         self._down = False
-        self.chunks: Any = _Guarded(self._open(settings.collection, kind="chunks"), self)
-        self.articles: Any = _Guarded(
-            self._open(settings.collection + _ARTICLE_SUFFIX, kind="articles"), self
-        )
+        self._epoch = -1
+        self._chunks: Any = None
+        self._articles: Any = None
+        with self._client.rw.reading():
+            self._collections()
 
-    def _open(self, name: str, kind: str) -> Any:
+    @property
+    def embedded(self) -> bool:
+        return self._client.embedded
+
+    def reopen(self) -> None:
+        """Reload the view of an embedded store (sees other processes' writes); no-op for a
+        server."""
+        self._client.reopen()
+
+    # --- collections ----------------------------------------------------------------------------
+    def _collections(self) -> tuple[Any, Any]:
+        """The two collections of the current client (re-fetched after a reopen)."""
+        if self._epoch != self._client.epoch:
+            client = self._client.client
+            self._chunks = self._open(client, self.settings.collection, kind="chunks")
+            self._articles = self._open(
+                client, self.settings.collection + _ARTICLE_SUFFIX, kind="articles"
+            )
+            self._epoch = self._client.epoch
+        return self._chunks, self._articles
+
+    def _open(self, client: Any, name: str, kind: str) -> Any:
         try:
-            coll = self.client.get_collection(name=name, embedding_function=self.ef)
+            coll = client.get_collection(name=name, embedding_function=self._ef)
         except NotFoundError:
             coll = None
+        except _CONNECTION_ERRORS as exc:
+            raise _classify(exc) from exc
         except Exception as exc:
             if "does not exist" not in str(exc):
-                raise self._unavailable(exc) from exc
+                raise _classify(exc) from exc
             coll = None
         hnsw: dict[str, Any] = {"space": "cosine"}
         if kind == "chunks":
@@ -201,14 +238,14 @@ class ChromaStore:
         if coll is None:
             meta = {"embedder": self.embedder.name, "dim": self.embedder.dim, "kind": kind}
             try:
-                coll = self.client.get_or_create_collection(
+                coll = client.get_or_create_collection(
                     name=name,
                     metadata=meta,
                     configuration={"hnsw": hnsw},
-                    embedding_function=self.ef,
+                    embedding_function=self._ef,
                 )
             except Exception as exc:
-                raise self._unavailable(exc) from exc
+                raise _classify(exc) from exc
         elif kind == "chunks":
             self._tune(coll, hnsw["ef_search"])
         built_by = (coll.metadata or {}).get("embedder")
@@ -222,7 +259,7 @@ class ChromaStore:
 
     def _tune(self, coll: Any, ef_search: int) -> None:
         """Bring an existing collection's ef_search to the setting (persisted by Chroma; an
-        embedded index already loaded in this process may keep the old value until restart)."""
+        embedded index already loaded in this process may keep the old value until reopened)."""
         current = ((coll.configuration or {}).get("hnsw") or {}).get("ef_search")
         if current == ef_search:
             return
@@ -231,192 +268,222 @@ class ChromaStore:
         except Exception as exc:  # a slower or less exact search is no reason not to serve
             log.warning("could not set ef_search=%d on %r: %s", ef_search, coll.name, exc)
 
-    def _unavailable(self, exc: Exception) -> StoreUnavailableError:
-        return StoreUnavailableError(f"Chroma is unavailable: {exc}")
-
-    def _guard(self, call: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(call)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
+    @contextmanager
+    def _call(self) -> Iterator[tuple[Any, Any]]:
+        """The collections for one call, with outages mapped to StoreUnavailableError."""
+        with self._client.rw.reading():
             try:
-                result = call(*args, **kwargs)
+                yield self._collections()
+            except (StoreUnavailableError, EmbedderMismatchError):
+                raise
             except _CONNECTION_ERRORS as exc:
                 if not self._down:
                     self._down = True
                     log.warning("Chroma is unreachable: %s", exc)
-                raise self._unavailable(exc) from exc
+                raise _classify(exc) from exc
+            except OSError as exc:
+                raise _classify(exc) from exc
+            except Exception as exc:
+                if "disk is full" in str(exc) or "No space left" in str(exc):
+                    raise StorageFullError(f"the disk holding the store is full: {exc}") from exc
+                raise
             if self._down:
                 self._down = False
                 log.info("Chroma is reachable again")
-            return result
-
-        return guarded
 
     # --- health -----------------------------------------------------------------------------
     def heartbeat(self) -> None:
-        try:
-            self._guard(self.client.heartbeat)()
-            self.chunks.count()
-        except StoreUnavailableError:
-            raise
-        except Exception as exc:
-            raise self._unavailable(exc) from exc
+        with self._call() as (chunks, _):
+            self._client.client.heartbeat()
+            chunks.count()
 
-    # --- chunks -----------------------------------------------------------------------------
-    def upsert_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        self.upsert_chunk_batch([(article, c) for c in chunks], vectors)
-
-    def upsert_chunk_batch(
-        self, items: Sequence[tuple[Article, Chunk]], vectors: np.ndarray
-    ) -> None:
-        """Chunks of many articles in as few calls as possible (`vectors` row i is item i).
-
-        Each Chroma write call has a fixed cost of tens of milliseconds: one call per article
-        made 10,000 tiny articles take a quarter of an hour.
-        """
-        for lo in range(0, len(items), _MAX_BATCH):
-            part = items[lo : lo + _MAX_BATCH]
-            self.chunks.upsert(
-                ids=[c.id for _a, c in part],
-                embeddings=vectors[lo : lo + _MAX_BATCH],
-                documents=[c.text for _a, c in part],
-                metadatas=[_chunk_metadata(c, a) for a, c in part],
-            )
-
-    def chunk_ids_of(self, article_id: str) -> list[str]:
-        got = self.chunks.get(where={"article_id": article_id}, include=[])
-        return list(got["ids"])
-
-    def delete_chunks(self, ids: Sequence[str]) -> None:
-        for lo in range(0, len(ids), _MAX_BATCH):
-            self.chunks.delete(ids=list(ids[lo : lo + _MAX_BATCH]))
+    def hnsw_ef_search(self) -> int | None:
+        """The chunk collection's persisted HNSW search breadth."""
+        with self._call() as (chunks, _):
+            name = chunks.name
+        coll = self._client.client.get_collection(name)
+        return ((coll.configuration or {}).get("hnsw") or {}).get("ef_search")
 
     def count_chunks(self) -> int:
-        return int(self.chunks.count())
+        with self._call() as (chunks, _):
+            return int(chunks.count())
 
-    def get_chunks(self, ids: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
-        """(id, text, metadata) for the ids that exist, in the order asked."""
-        if not ids:
+    def count_articles(self) -> int:
+        with self._call() as (_, articles):
+            return int(articles.count())
+
+    # --- chunks -----------------------------------------------------------------------------
+    def upsert_chunks(
+        self, items: Sequence[tuple[Article, Chunk, str]], vectors: np.ndarray
+    ) -> None:
+        """(article, chunk, article version) rows in as few calls as possible (`vectors` row i
+        is item i). Each write call has a fixed cost of tens of milliseconds: one call per
+        article made 10,000 tiny articles take a quarter of an hour."""
+        with self._call() as (chunks, _):
+            for lo in range(0, len(items), _MAX_BATCH):
+                part = items[lo : lo + _MAX_BATCH]
+                chunks.upsert(
+                    ids=[c.id for _a, c, _v in part],
+                    embeddings=vectors[lo : lo + _MAX_BATCH],
+                    documents=[c.text for _a, c, _v in part],
+                    metadatas=[codec.chunk_metadata(c, a, v) for a, c, v in part],
+                )
+
+    def chunk_ids_of(self, article_ids: Sequence[str]) -> list[str]:
+        if not article_ids:
             return []
-        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
-        by_id = {
-            i: (i, d, dict(m or {}))
-            for i, d, m in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False
+        out: list[str] = []
+        with self._call() as (chunks, _):
+            for lo in range(0, len(article_ids), 1000):
+                part = list(article_ids[lo : lo + 1000])
+                where = {"article_id": part[0]} if len(part) == 1 else {"article_id": {"$in": part}}
+                out.extend(chunks.get(where=where, include=[])["ids"])
+        return out
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        with self._call() as (chunks, _):
+            for lo in range(0, len(ids), _MAX_BATCH):
+                chunks.delete(ids=list(ids[lo : lo + _MAX_BATCH]))
+
+    def query(
+        self,
+        vector: np.ndarray,
+        n: int,
+        filters: Filters,
+        since: int | None,
+        until: int | None,
+    ) -> list[ChunkHit]:
+        """Nearest chunks, best first (score: cosine similarity)."""
+        # Chroma returns fewer results when the collection holds fewer than n; counting first
+        # would cost a round trip per query (1.5 ms embedded, more against a server).
+        with self._call() as (chunks, _):
+            res = chunks.query(
+                query_embeddings=[vector],
+                n_results=n,
+                where=where_clause(filters, since, until),
+                include=["documents", "metadatas", "distances"],
             )
-        }
-        return [by_id[i] for i in ids if i in by_id]
-
-    def get_chunks_with_vectors(
-        self, ids: Sequence[str]
-    ) -> list[tuple[str, str, dict[str, Any], np.ndarray]]:
-        """(id, text, metadata, vector) for the ids that exist."""
-        if not ids:
-            return []
-        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
-        embs = got["embeddings"] if got["embeddings"] is not None else []
+        ids = res["ids"][0]
+        dists = cast(list[list[float]], res["distances"])[0]
+        docs = cast(list[list[str | None]], res["documents"])[0]
+        metas = cast(list[list[dict[str, Any] | None]], res["metadatas"])[0]
         return [
-            (i, d, dict(m or {}), np.asarray(e, dtype=np.float32))
-            for i, d, m, e in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], embs, strict=False
-            )
+            codec.chunk_hit(i, doc, m, score=1.0 - float(d))
+            for i, d, doc, m in zip(ids, dists, docs, metas, strict=False)
+            # An embedded view older than another process's delete still holds the vector;
+            # its document and metadata are gone.
+            if doc is not None and m
         ]
 
-    def iter_chunks(self, page: int = 2000) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def get_chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[ChunkHit]:
+        """The chunks of `ids` that exist, in the order asked."""
+        if not ids:
+            return []
+        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
+        by_id: dict[str, ChunkHit] = {}
+        with self._call() as (chunks, _):
+            for lo in range(0, len(ids), _MAX_BATCH):
+                got = chunks.get(ids=list(ids[lo : lo + _MAX_BATCH]), include=include)
+                embs = got.get("embeddings")
+                for j, (i, d, m) in enumerate(
+                    zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+                ):
+                    if d is None or not m:
+                        continue
+                    vec = np.asarray(embs[j], dtype=np.float32) if with_vectors else None
+                    by_id[i] = codec.chunk_hit(i, d, m, vector=vec)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_chunks(self, page: int = 2000, with_vectors: bool = False) -> Iterator[ChunkHit]:
+        include = ["documents", "metadatas"] + (["embeddings"] if with_vectors else [])
         offset = 0
         while True:
-            got = self.chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            with self._call() as (chunks, _):
+                got = chunks.get(include=include, limit=page, offset=offset)
             ids = got["ids"]
             if not ids:
                 return
-            for i, d, m in zip(ids, got["documents"] or [], got["metadatas"] or [], strict=False):
-                yield i, d, dict(m or {})
+            embs = got.get("embeddings")
+            for j, (i, d, m) in enumerate(
+                zip(ids, got["documents"] or [], got["metadatas"] or [], strict=False)
+            ):
+                if d is None or not m:
+                    continue
+                vec = np.asarray(embs[j], dtype=np.float32) if with_vectors else None
+                yield codec.chunk_hit(i, d, m, vector=vec)
             offset += len(ids)
 
     def all_chunk_ids(self, page: int = 20000) -> set[str]:
         out: set[str] = set()
         offset = 0
         while True:
-            ids = self.chunks.get(include=[], limit=page, offset=offset)["ids"]
+            with self._call() as (chunks, _):
+                ids = chunks.get(include=[], limit=page, offset=offset)["ids"]
             if not ids:
                 return out
             out.update(ids)
             offset += len(ids)
 
-    def query(
-        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
-    ) -> list[tuple[str, float, str, dict[str, Any]]]:
-        """Nearest chunks: (id, cosine similarity, text, metadata), best first."""
-        # Chroma returns fewer results when the collection holds fewer than n; counting first
-        # would cost a round trip per query (1.5 ms embedded, more against a server).
-        res = self.chunks.query(
-            query_embeddings=[vector],
-            n_results=n,
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        ids = res["ids"][0]
-        dists = cast(list[list[float]], res["distances"])[0]
-        docs = cast(list[list[str]], res["documents"])[0]
-        metas = cast(list[list[dict[str, Any]]], res["metadatas"])[0]
-        return [
-            (i, 1.0 - float(d), doc, dict(m or {}))
-            for i, d, doc, m in zip(ids, dists, docs, metas, strict=False)
-        ]
-
     # --- articles ---------------------------------------------------------------------------
     def article_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Record hash per article id that has a record ("" while being written or deleted)."""
         out: dict[str, str] = {}
-        for lo in range(0, len(ids), _MAX_BATCH):
-            got = self.articles.get(ids=list(ids[lo : lo + _MAX_BATCH]), include=["metadatas"])
-            for i, m in zip(got["ids"], got["metadatas"] or [], strict=False):
-                out[i] = str((m or {}).get("hash", ""))
+        with self._call() as (_, articles):
+            for lo in range(0, len(ids), _MAX_BATCH):
+                got = articles.get(ids=list(ids[lo : lo + _MAX_BATCH]), include=["metadatas"])
+                for i, m in zip(got["ids"], got["metadatas"] or [], strict=False):
+                    out[i] = codec.record_hash(m)
         return out
 
-    def put_article(self, article: Article, content_hash: str, chunk_count: int) -> None:
-        self.put_articles([(article, content_hash, chunk_count)])
+    def clear_hashes(self, ids: Sequence[str]) -> None:
+        """Mark records as not committed (the first step of a rewrite or a delete)."""
+        with self._call() as (_, articles):
+            for lo in range(0, len(ids), _MAX_BATCH):
+                part = list(ids[lo : lo + _MAX_BATCH])
+                articles.update(ids=part, metadatas=[{"hash": ""} for _ in part])
 
     def put_articles(self, records: Sequence[tuple[Article, str, int]]) -> None:
         """Article records (article, content hash, chunk count), in as few calls as possible."""
         # Article records are looked up by id only; a constant unit vector keeps Chroma from
         # ever computing (or downloading a model for) an embedding of the full text.
         unit = np.full(self.embedder.dim, self.embedder.dim**-0.5, dtype=np.float32)
-        for lo in range(0, len(records), _MAX_BATCH):
-            part = records[lo : lo + _MAX_BATCH]
-            self.articles.upsert(
-                ids=[a.id for a, _h, _n in part],
-                embeddings=[unit for _ in part],
-                documents=[a.text for a, _h, _n in part],
-                metadatas=[_article_metadata(a, h, n) for a, h, n in part],
-            )
+        with self._call() as (_, articles):
+            for lo in range(0, len(records), _MAX_BATCH):
+                part = records[lo : lo + _MAX_BATCH]
+                articles.upsert(
+                    ids=[a.id for a, _h, _n in part],
+                    embeddings=[unit for _ in part],
+                    documents=[a.text for a, _h, _n in part],
+                    metadatas=[codec.article_metadata(a, h, n) for a, h, n in part],
+                )
 
-    def get_article(self, article_id: str) -> Article | None:
-        got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])
-        if not got["ids"]:
-            return None
-        docs = got["documents"] or [""]
-        metas = got["metadatas"] or [{}]
-        return article_from_record(article_id, docs[0], dict(metas[0] or {}))
-
-    def get_articles(self, ids: Sequence[str]) -> dict[str, Article]:
-        out: dict[str, Article] = {}
-        for lo in range(0, len(ids), _MAX_BATCH):
-            got = self.articles.get(
-                ids=list(ids[lo : lo + _MAX_BATCH]), include=["documents", "metadatas"]
-            )
-            for i, d, m in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False
-            ):
-                out[i] = article_from_record(i, d, dict(m or {}))
+    def get_articles(self, ids: Sequence[str]) -> dict[str, tuple[Article, str]]:
+        """(article, record hash) per id that has a record."""
+        out: dict[str, tuple[Article, str]] = {}
+        with self._call() as (_, articles):
+            for lo in range(0, len(ids), _MAX_BATCH):
+                got = articles.get(
+                    ids=list(ids[lo : lo + _MAX_BATCH]), include=["documents", "metadatas"]
+                )
+                for i, d, m in zip(
+                    got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False
+                ):
+                    if d is None:
+                        continue
+                    meta = dict(m or {})
+                    out[i] = (codec.article_from_record(i, d, meta), codec.record_hash(meta))
         return out
 
-    def delete_article_record(self, article_id: str) -> None:
-        self.articles.delete(ids=[article_id])
+    def delete_articles(self, ids: Sequence[str]) -> None:
+        with self._call() as (_, articles):
+            for lo in range(0, len(ids), _MAX_BATCH):
+                articles.delete(ids=list(ids[lo : lo + _MAX_BATCH]))
 
-    def count_articles(self) -> int:
-        return int(self.articles.count())
-
-    def list_articles(self, limit: int = 100, offset: int = 0) -> list[tuple[str, dict[str, Any]]]:
-        got = self.articles.get(include=["metadatas"], limit=limit, offset=offset)
+    def list_articles(self, limit: int = 100, offset: int = 0) -> list[tuple[ArticleSummary, str]]:
+        """A page of article records (summary, record hash), in Chroma's storage order."""
+        with self._call() as (_, articles):
+            got = articles.get(include=["metadatas"], limit=limit, offset=offset)
         return [
-            (i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)
+            (codec.article_summary(i, m or {}), codec.record_hash(m))
+            for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)
         ]

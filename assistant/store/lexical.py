@@ -1,4 +1,9 @@
-"""Lexical (BM25) index over the same chunks as Chroma, in SQLite FTS5, persisted in the data dir.
+"""The local chunk index: BM25 over chunk texts (SQLite FTS5), with each chunk's metadata, vector.
+
+A derived copy of the chunk collection, kept in one SQLite file in the data dir: an FTS5 table
+for BM25 and a `rows` table holding what a hit needs (article, version, offsets, source,
+publication date, dates, vector as float16). A lexical hit is therefore complete: fusion needs
+no second round trip to Chroma for the chunks only BM25 found.
 
 Why FTS5: it is BM25, incremental (an article's chunks are replaced or deleted in one transaction,
 no full rebuild on each ingest), crash-safe (WAL), shared safely by several reader processes, and
@@ -12,56 +17,63 @@ that share of the index, and the words left out are the ones BM25 weighs least. 
 frequencies come from FTS5's own vocabulary table (`fts5vocab`), looked up by the Porter stem of
 each word (`snowballstemmer`'s "porter" is the algorithm FTS5's tokenizer runs).
 
-It is a derived index: `NewsStore.sync_lexical()` makes it agree with Chroma's chunk ids, so a lost
-or stale file (or a fresh API worker in front of a Chroma server) is rebuilt, not trusted.
-This module does not rank beyond BM25 and does not know about vectors.
+Every SQLite failure that means the file is broken (missing tables, "malformed", "not a
+database") is raised as `LexicalFault`; the store then rebuilds the file from Chroma
+(`assistant.store.news`). Transient ones (locked, busy) are not faults. This module does not
+rank beyond BM25, does not decide what is committed, and never talks to Chroma.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import snowballstemmer
 
+from assistant.models import Filters
+from assistant.store.codec import int_to_date
+from assistant.store.types import ChunkHit
 from assistant.text import content_words
+
+LAYOUT = "3"
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
-    text, title,
-    chunk_id UNINDEXED, article_id UNINDEXED, source UNINDEXED, published UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    text, title, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS rows (
-    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL
+    id INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    article_id TEXT NOT NULL,
+    version TEXT,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    source_key TEXT NOT NULL,
+    published INTEGER,
+    dates TEXT NOT NULL,
+    url TEXT NOT NULL,
+    vector BLOB
 );
 CREATE INDEX IF NOT EXISTS rows_article ON rows (article_id);
+CREATE INDEX IF NOT EXISTS rows_source ON rows (source_key);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-
-@dataclass(frozen=True)
-class LexicalRow:
-    chunk_id: str
-    article_id: str
-    text: str
-    title: str = ""
-    source: str = ""
-    published: int | None = None
-
-
-@dataclass(frozen=True)
-class LexicalFilter:
-    sources: tuple[str, ...] = ()
-    since: int | None = None  # yyyymmdd inclusive
-    until: int | None = None
-    article_ids: tuple[str, ...] = ()
-
-
 _MIN_TERMS = 3
+# SQLite messages of a busy database: worth waiting out, not a broken file.
+_TRANSIENT = ("locked", "busy")
+
+
+class LexicalFault(Exception):
+    """The index file is missing, corrupt or not an index: rebuild it (not the caller's error)."""
 
 
 def query_terms(question: str, max_terms: int = 32) -> list[str]:
@@ -104,19 +116,90 @@ def prune_common(terms: Sequence[str], df: dict[str, int], total: int, max_df: f
     return [t for t in terms if t in keep]
 
 
+def source_key(source: str | None) -> str:
+    """How sources are compared: case-insensitively, with surrounding space ignored."""
+    return (source or "").strip().casefold()
+
+
+def _vector_blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def _row_values(hit: ChunkHit) -> tuple[object, ...]:
+    published = None
+    if hit.published is not None:
+        p = hit.published
+        published = p.year * 10000 + p.month * 100 + p.day
+    return (
+        hit.chunk_id,
+        hit.article_id,
+        hit.version,
+        hit.index,
+        hit.start,
+        hit.end,
+        hit.source or "",
+        source_key(hit.source),
+        published,
+        " ".join(hit.dates),
+        hit.url or "",
+        _vector_blob(hit.vector),
+    )
+
+
+_HIT_COLUMNS = (
+    'r.chunk_id, r.article_id, r.version, r.idx, r.start, r."end", r.source, r.published,'
+    " r.dates, r.url, r.vector, c.text, c.title"
+)
+
+
+def _hit(row: Sequence[object], score: float) -> ChunkHit:
+    (chunk_id, article_id, version, idx, start, end, source, published, dates, url, blob,
+     text, title) = row  # fmt: skip
+    vector = (
+        np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        if isinstance(blob, bytes | bytearray)
+        else None
+    )
+    return ChunkHit(
+        chunk_id=str(chunk_id),
+        article_id=str(article_id),
+        text=str(text),
+        start=int(start),  # type: ignore[call-overload]
+        end=int(end),  # type: ignore[call-overload]
+        index=int(idx),  # type: ignore[call-overload]
+        title=str(title) or None,
+        source=str(source) or None,
+        url=str(url) or None,
+        published=int_to_date(published),
+        dates=tuple(str(dates).split()),
+        version=str(version) if version else None,
+        score=score,
+        vector=vector,
+    )
+
+
 class LexicalIndex:
+    """One index file. Thread-safe: a connection per thread, all closed by `close()`."""
+
     def __init__(self, path: Path, max_df: float = 1.0) -> None:
         self.path = path
         self.max_df = max_df
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._conn() as conn:
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        with self._faults():
+            conn = self._conn()
             conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('layout', ?)", (LAYOUT,))
 
+    # --- connections and faults -------------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             # Per connection, in its temp schema: a read-only view of the index's vocabulary.
@@ -125,111 +208,156 @@ class LexicalIndex:
                 " USING fts5vocab(main, 'chunks', 'row')"
             )
             self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
         return conn
 
+    @contextmanager
+    def _faults(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if any(word in str(exc).lower() for word in _TRANSIENT):
+                raise
+            raise LexicalFault(f"{self.path.name}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:  # malformed, not a database, ...
+            raise LexicalFault(f"{self.path.name}: {exc}") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._faults():
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close every thread's connection (the index is being retired or replaced)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with suppress(sqlite3.Error):
+                conn.close()
+        self._local = threading.local()
 
-    def replace_article(self, article_id: str, rows: Sequence[LexicalRow]) -> None:
-        """Drop the article's chunks and insert `rows`, atomically."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_where(conn, "article_id = ?", [(article_id,)])
+    # --- writes -----------------------------------------------------------------------------
+    def replace_articles(self, rows_by_article: Mapping[str, Sequence[ChunkHit]]) -> None:
+        """Each article's chunks become exactly `rows` (none: deleted), in one transaction."""
+        with self._transaction() as conn:
+            for article_id, rows in rows_by_article.items():
+                self._delete_ids(conn, self._ids(conn, "article_id = ?", (article_id,)))
+                self._insert(conn, rows)
+
+    def add(self, rows: Sequence[ChunkHit]) -> None:
+        """Insert or replace these chunks."""
+        with self._transaction() as conn:
+            for r in rows:
+                self._delete_ids(conn, self._ids(conn, "chunk_id = ?", (r.chunk_id,)))
             self._insert(conn, rows)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-    def add(self, rows: Sequence[LexicalRow]) -> None:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_where(conn, "chunk_id = ?", [(r.chunk_id,) for r in rows])
-            self._insert(conn, rows)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-    @staticmethod
-    def _insert(conn: sqlite3.Connection, rows: Iterable[LexicalRow]) -> None:
-        for r in rows:
-            cur = conn.execute(
-                "INSERT INTO rows (chunk_id, article_id) VALUES (?, ?)", (r.chunk_id, r.article_id)
-            )
-            conn.execute(
-                "INSERT INTO chunks (rowid, text, title, chunk_id, article_id, source, published)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (cur.lastrowid, r.text, r.title, r.chunk_id, r.article_id, r.source, r.published),
-            )
-
-    @staticmethod
-    def _delete_where(conn: sqlite3.Connection, where: str, params: list[tuple[str]]) -> None:
-        """Delete through the indexed `rows` table: FTS5's UNINDEXED columns would need a scan."""
-        for p in params:
-            ids = [r[0] for r in conn.execute(f"SELECT id FROM rows WHERE {where}", p)]
-            if ids:
-                marks = ",".join("?" * len(ids))
-                conn.execute(f"DELETE FROM chunks WHERE rowid IN ({marks})", ids)
-                conn.execute(f"DELETE FROM rows WHERE id IN ({marks})", ids)
-
-    def delete_article(self, article_id: str) -> None:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_where(conn, "article_id = ?", [(article_id,)])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_where(conn, "chunk_id = ?", [(i,) for i in ids])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        with self._transaction() as conn:
+            for i in ids:
+                self._delete_ids(conn, self._ids(conn, "chunk_id = ?", (i,)))
 
+    @staticmethod
+    def _ids(conn: sqlite3.Connection, where: str, params: tuple[str]) -> list[int]:
+        # Through the indexed `rows` table: FTS5 has no index on anything but its text.
+        return [r[0] for r in conn.execute(f"SELECT id FROM rows WHERE {where}", params)]
+
+    @staticmethod
+    def _delete_ids(conn: sqlite3.Connection, ids: list[int]) -> None:
+        if ids:
+            marks = ",".join("?" * len(ids))
+            conn.execute(f"DELETE FROM chunks WHERE rowid IN ({marks})", ids)
+            conn.execute(f"DELETE FROM rows WHERE id IN ({marks})", ids)
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, rows: Sequence[ChunkHit]) -> None:
+        for r in rows:
+            cur = conn.execute(
+                'INSERT INTO rows (chunk_id, article_id, version, idx, start, "end", source,'
+                " source_key, published, dates, url, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                _row_values(r),
+            )
+            conn.execute(
+                "INSERT INTO chunks (rowid, text, title) VALUES (?, ?, ?)",
+                (cur.lastrowid, r.text, r.title or ""),
+            )
+
+    # --- reads ------------------------------------------------------------------------------
     def chunk_ids(self) -> set[str]:
-        return {r[0] for r in self._conn().execute("SELECT chunk_id FROM rows")}
+        with self._faults():
+            return {r[0] for r in self._conn().execute("SELECT chunk_id FROM rows")}
 
     def count(self) -> int:
-        return int(self._conn().execute("SELECT count(*) FROM rows").fetchone()[0])
+        with self._faults():
+            return int(self._conn().execute("SELECT count(*) FROM rows").fetchone()[0])
+
+    def sources(self) -> dict[str, int]:
+        """Chunk count per source spelling."""
+        with self._faults():
+            rows = self._conn().execute("SELECT source, count(*) FROM rows GROUP BY source")
+            return {str(s): int(n) for s, n in rows if s}
 
     def search(
-        self, question: str, n: int, flt: LexicalFilter | None = None
-    ) -> list[tuple[str, float]]:
-        """Best chunks for the question's words: (chunk_id, BM25 score, higher is better)."""
+        self,
+        question: str,
+        n: int,
+        filters: Filters | None = None,
+        since: int | None = None,
+        until: int | None = None,
+    ) -> list[ChunkHit]:
+        """Best chunks for the question's words, BM25 score (higher is better), with vectors."""
         terms = query_terms(question)
-        if not terms:
+        if not terms or n <= 0:
             return []
-        query = fts_query(self._prune(terms))
-        sql = ["SELECT chunk_id, -bm25(chunks, 1.0, 0.5) AS s FROM chunks WHERE chunks MATCH ?"]
-        args: list[object] = [query]
-        if flt is not None:
-            if flt.sources:
-                sql.append(f"AND source IN ({','.join('?' * len(flt.sources))})")
-                args.extend(flt.sources)
-            if flt.article_ids:
-                sql.append(f"AND article_id IN ({','.join('?' * len(flt.article_ids))})")
-                args.extend(flt.article_ids)
-            if flt.since is not None:
-                sql.append("AND published >= ?")
-                args.append(flt.since)
-            if flt.until is not None:
-                sql.append("AND published <= ?")
-                args.append(flt.until)
-        sql.append("ORDER BY bm25(chunks, 1.0, 0.5) LIMIT ?")
-        args.append(n)
-        return [(r[0], float(r[1])) for r in self._conn().execute(" ".join(sql), args)]
+        with self._faults():
+            query = fts_query(self._prune(terms))
+            inner = [
+                "SELECT c.rowid AS id, bm25(chunks, 1.0, 0.5) AS b FROM chunks c",
+                "JOIN rows r ON r.id = c.rowid WHERE chunks MATCH ?",
+            ]
+            args: list[object] = [query]
+            if filters is not None and filters.sources:
+                # One JSON parameter, however many values: no SQL variable limit to hit.
+                inner.append("AND r.source_key IN (SELECT value FROM json_each(?))")
+                args.append(json.dumps([source_key(s) for s in filters.sources]))
+            if filters is not None and filters.article_ids:
+                inner.append("AND r.article_id IN (SELECT value FROM json_each(?))")
+                args.append(json.dumps(list(filters.article_ids)))
+            if since is not None:
+                inner.append("AND r.published >= ?")
+                args.append(since)
+            if until is not None:
+                inner.append("AND r.published <= ?")
+                args.append(until)
+            inner.append("ORDER BY b LIMIT ?")
+            args.append(n)
+            sql = (
+                f"SELECT {_HIT_COLUMNS}, t.b FROM ({' '.join(inner)}) t"
+                " JOIN rows r ON r.id = t.id JOIN chunks c ON c.rowid = t.id ORDER BY t.b"
+            )
+            return [_hit(row[:-1], -float(row[-1])) for row in self._conn().execute(sql, args)]
+
+    def get(self, ids: Sequence[str]) -> list[ChunkHit]:
+        """The chunks of `ids` that are in the index, in the order asked (score 0)."""
+        if not ids:
+            return []
+        with self._faults():
+            sql = (
+                f"SELECT {_HIT_COLUMNS} FROM rows r JOIN chunks c ON c.rowid = r.id"
+                " WHERE r.chunk_id IN (SELECT value FROM json_each(?))"
+            )
+            found = {
+                str(row[0]): _hit(row, 0.0)
+                for row in self._conn().execute(sql, (json.dumps(list(ids)),))
+            }
+        return [found[i] for i in ids if i in found]
 
     def _prune(self, terms: list[str]) -> list[str]:
         if self.max_df >= 1.0 or len(terms) <= _MIN_TERMS:
@@ -243,3 +371,20 @@ class LexicalIndex:
         # an over-estimate only keeps more terms.
         total = conn.execute("SELECT max(id) FROM rows").fetchone()[0] or 0
         return prune_common(terms, df, int(total), self.max_df)
+
+    # --- health -----------------------------------------------------------------------------
+    def integrity_errors(self) -> list[str]:
+        """What SQLite's and FTS5's own checks find wrong with the file (empty: healthy)."""
+        try:
+            conn = self._conn()
+            problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            conn.execute("INSERT INTO chunks(chunks, rank) VALUES ('integrity-check', 1)")
+            missing = conn.execute(
+                "SELECT count(*) FROM rows r WHERE NOT EXISTS"
+                " (SELECT 1 FROM chunks c WHERE c.rowid = r.id)"
+            ).fetchone()[0]
+            if missing:
+                problems.append(f"{missing} rows without their text")
+            return problems
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import EvalInputError
 from evals.records import QuestionRecord
 from evals.runner import EvalRun
 from evals.scoring import SPECS, Scores
@@ -91,7 +92,10 @@ def write_reports(report: dict[str, Any], out: Path) -> list[Path]:
 
 
 def load_report(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EvalInputError(f"{path}: cannot read the report: {exc}") from exc
     if data.get("schema") != SCHEMA:
-        raise ValueError(f"{path}: not a Newsdesk eval report (schema {data.get('schema')!r})")
+        raise EvalInputError(f"{path}: not a Newsdesk eval report (schema {data.get('schema')!r})")
     return data

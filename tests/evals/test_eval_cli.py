@@ -14,7 +14,7 @@ from evals.datasets import GOLDEN
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k != "NEWSDESK_TEST_CACHE"}
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "eval", *args],
+        [sys.executable, "-m", "assistant.app.cli", "eval", *args],
         capture_output=True,
         text=True,
         env=base | (env or {}),

@@ -10,7 +10,6 @@ import pytest
 
 from assistant.models import Query
 from assistant.runtime import Runtime
-from assistant.service import Newsdesk
 from evals.datasets import GOLDEN, load_dataset
 from evals.records import record_from_json
 from evals.report import load_report
@@ -115,7 +114,7 @@ def test_reports_are_written_and_self_contained(golden_run: GoldenRun) -> None:
 def test_answerer_sees_the_first_k_of_the_depth_10_retrieval(sample_runtime: Runtime) -> None:
     """The runner retrieves once at depth 10 and answers from the first k passages; that is
     only faithful if selection is prefix-consistent (the first k of 10 == a k retrieval)."""
-    desk = Newsdesk(sample_runtime)
+    desk = sample_runtime.desk
     for q in load_dataset(GOLDEN).questions[:8]:
         asked = q.asked_at or date(2025, 3, 10)
         deep = desk.retrieve(Query(question=q.question, as_of=asked, k=10)).passages
@@ -126,11 +125,11 @@ def test_answerer_sees_the_first_k_of_the_depth_10_retrieval(sample_runtime: Run
 @pytest.mark.parametrize("bad", ["", "   "])
 def test_a_bad_question_becomes_an_error_record(sample_runtime: Runtime, bad: str) -> None:
     from evals.datasets import EvalQuestion
-    from evals.runner import EvalOptions, _FirstK, ask_one, build_answerer, build_judge
+    from evals.runner import EvalOptions, _FirstK, ask_one, build_judge
 
-    answerer = _FirstK(build_answerer("extractive", sample_runtime), 5)
+    answerer = _FirstK(sample_runtime.answerer("extractive"), 5)
     q = EvalQuestion(id="x", question=bad, asked_at=None, answers=("y",))
     rec = ask_one(
-        Newsdesk(sample_runtime), answerer, build_judge("offline", sample_runtime), q, EvalOptions()
+        sample_runtime, answerer, build_judge("offline", sample_runtime), q, EvalOptions()
     )
     assert rec.error and rec.error.startswith("bad query") and rec.outcome == "error"

@@ -15,9 +15,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from assistant.spawn import free_port
+from assistant.errors import LLMNotConfiguredError
 from evals.judge import LLMJudge, OfflineJudge
 from tests.support import make_settings
+from tests.support.serve import free_port
 
 QUOTES = {1: "On February 26, Trump told reporters that sanctions could be softened."}
 
@@ -92,5 +93,5 @@ def test_llm_judge_falls_back_offline_when_the_endpoint_is_down(tmp_path: Any) -
 
 
 def test_llm_judge_needs_an_endpoint(tmp_path: Any) -> None:
-    with pytest.raises(ValueError, match="NEWSDESK_LLM_BASE_URL"):
+    with pytest.raises(LLMNotConfiguredError, match="NEWSDESK_LLM_BASE_URL"):
         LLMJudge(make_settings(tmp_path), OfflineJudge())

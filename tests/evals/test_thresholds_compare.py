@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from assistant.errors import EvalInputError
 from evals.compare import compare_reports, identity_differences
 from evals.report.compare_html import render_compare_html
 from evals.thresholds import check, load_thresholds, parse_thresholds
@@ -47,7 +48,7 @@ def test_minimums_maximums_and_unmeasured() -> None:
     ],
 )
 def test_bad_threshold_files(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(EvalInputError, match=message):
         parse_thresholds(text)
 
 

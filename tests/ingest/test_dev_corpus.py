@@ -8,10 +8,9 @@ import subprocess
 import pytest
 
 from assistant.models import Article
-from ingest.chunking import Chunker
 from ingest.loaders import load_paths
 from tests.conftest import DevStore
-from tests.support import DEV_CORPUS, cli_command
+from tests.support import DEV_CORPUS, assert_consistent, cli_command
 
 pytestmark = pytest.mark.slow
 
@@ -22,10 +21,9 @@ def test_store_equals_a_clean_ingest_after_kill_9_crashes(dev_store: DevStore) -
         assert len(dev_store.crash_trials) == 3, "each trial must have been killed mid-ingest"
     articles = [a for a in load_paths([DEV_CORPUS]) if isinstance(a, Article)]
     assert len(articles) == 1086
-    chunker = Chunker(rt.settings.chunk_size, rt.settings.chunk_overlap)
+    chunker = rt.chunker
     expected = {c.id for a in articles for c in chunker.split(a)}
-    assert rt.store.chroma.all_chunk_ids() == expected
-    assert rt.store.lexical.chunk_ids() == expected
+    assert_consistent(rt.store, expected)
     check = rt.store.check()
     assert check.ok, check
     assert check.articles == 1086

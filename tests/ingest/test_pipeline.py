@@ -18,17 +18,19 @@ from ingest.loaders import load_paths
 from tests.support import (
     DEV_CORPUS,
     SAMPLE_ARTICLE,
+    assert_consistent,
     cli_command,
     ingest_into,
     make_settings,
     open_runtime,
+    stored_chunk_ids,
 )
 
 
 def test_sample_article_ingested_once_however_often(runtime: Runtime) -> None:
     first = ingest_into(runtime, [SAMPLE_ARTICLE])
     assert (first.articles_added, first.articles_unchanged) == (1, 0)
-    assert first.chunks_written == runtime.store.chroma.count_chunks() > 0
+    assert first.chunks_written == runtime.store.stats().chunks > 0
     again = ingest_into(runtime, [SAMPLE_ARTICLE])
     assert (again.articles_added, again.articles_unchanged, again.chunks_written) == (0, 1, 0)
     assert runtime.store.check().ok
@@ -39,14 +41,14 @@ def test_changed_article_replaces_its_chunks(runtime: Runtime, tmp_path: Path) -
     rec = {"url": "https://example.com/a", "title": "Storm", "text": "A storm hit the coast. " * 40}
     path.write_text(json.dumps(rec) + "\n")
     ingest_into(runtime, [path])
-    before = runtime.store.chroma.all_chunk_ids()
+    before = stored_chunk_ids(runtime.store)
     rec["text"] = "A smaller storm passed by. " * 10
     path.write_text(json.dumps(rec) + "\n")
     report = ingest_into(runtime, [path])
     assert report.articles_updated == 1
-    after = runtime.store.chroma.all_chunk_ids()
+    after = stored_chunk_ids(runtime.store)
     assert after and not (after & before)
-    assert runtime.store.lexical.chunk_ids() == after
+    assert_consistent(runtime.store, after)
     assert runtime.store.check().ok
 
 
@@ -70,7 +72,7 @@ def test_duplicate_ids_in_one_run_stored_once(runtime: Runtime, tmp_path: Path) 
     (tmp_path / "d.jsonl").write_text(json.dumps(rec) + "\n" + json.dumps(rec2) + "\n")
     report = ingest_into(runtime, [tmp_path / "d.jsonl"])
     assert report.duplicates == 1 and report.articles_added == 1
-    stored = runtime.store.chroma.get_article("dup")
+    stored = runtime.store.article("dup")
     assert stored is not None and stored.text == rec2["text"]
 
 
@@ -97,8 +99,8 @@ def test_kill_9_mid_ingest_then_rerun(tmp_path: Path, embedder: MiniLMEmbedder) 
     summary = json.loads(done.stdout)
     assert summary["failed"] == []
     rt = open_runtime(make_settings(data), embedder)
-    chunker = Chunker(rt.settings.chunk_size, rt.settings.chunk_overlap)
-    assert rt.store.chroma.all_chunk_ids() == _expected_chunk_ids([subset], chunker)
+    chunker = rt.chunker
+    assert stored_chunk_ids(rt.store) == _expected_chunk_ids([subset], chunker)
     check = rt.store.check()
     assert check.ok, check
     assert check.articles == 40

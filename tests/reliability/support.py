@@ -15,8 +15,8 @@ from pathlib import Path
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
-from assistant.spawn import start_serve
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+from tests.support.serve import start_serve
 
 FIGURES: dict[str, object] = {}
 
@@ -51,7 +51,7 @@ def sample_store(data_dir: Path, embedder: MiniLMEmbedder, **overrides: object) 
 def serve_subprocess(
     data_dir: Path, env: dict[str, str] | None = None, timeout: float = 120.0
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`newsdesk serve` on a free loopback port (`assistant.spawn`); yields (base URL, process).
+    """`newsdesk serve` on a free loopback port (`tests.support.serve`); yields (base URL, process).
 
     A separate process, so its memory (/proc/PID/status) is the server's alone.
     """

@@ -19,9 +19,9 @@ from typing import Any
 
 import httpx
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.reliability.support import AUTH, FEB26_QUESTION, KEY, figure, sample_store, tally
 from tests.support import DEV_CORPUS, ingest_into, make_settings
 
@@ -68,7 +68,9 @@ def test_queries_during_ingest_and_deletes(tmp_path: Path, embedder: MiniLMEmbed
     initial.write_text("".join(json.dumps(r) + "\n" for r in first))
     rt = sample_store(tmp_path / "data", embedder)
     assert ingest_into(rt, [initial]).articles_added == len(first)
-    doomed_chunks = {aid: set(rt.store.chroma.chunk_ids_of(aid)) for aid in doomed}
+    doomed_chunks = {
+        aid: {h.chunk_id for h in rt.store.iter_chunks() if h.article_id == aid} for aid in doomed
+    }
     assert all(doomed_chunks.values())
     questions = [FEB26_QUESTION["question"]] + [f"{r['title']}?" for r in records if r.get("title")]
 
@@ -148,7 +150,7 @@ def test_queries_during_ingest_and_deletes(tmp_path: Path, embedder: MiniLMEmbed
 
     # Everything that was not deleted is there, exactly once; the new articles are findable.
     expected = {r["id"] for r in records} - set(doomed)
-    stored = {i for i, _m in rt.store.chroma.list_articles(limit=1000)}
+    stored = {s.id for s in rt.store.list_articles(limit=1000)}
     assert expected <= stored and not (set(doomed) & stored)
     assert rt.store.check().ok
     new_found = {aid for a in asked if a.sent > last_write for aid in a.passage_articles}

@@ -24,10 +24,17 @@ import pytest
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.models import Article
-from ingest.chunking import Chunker
 from ingest.loaders.jsonl import article_from_record
 from tests.reliability.support import AUTH, KEY, figure, serve_subprocess, tally
-from tests.support import DEV_CORPUS, SAMPLE_ARTICLE, cli_command, make_settings, open_runtime
+from tests.support import (
+    DEV_CORPUS,
+    SAMPLE_ARTICLE,
+    assert_consistent,
+    cli_command,
+    make_settings,
+    open_runtime,
+    stored_chunk_ids,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -98,17 +105,17 @@ def test_kill_9_during_api_ingest_then_repost(tmp_path: Path, embedder: MiniLMEm
         assert c.get("/readyz").json()["articles"] == ARTICLES + 1
 
     rt = open_runtime(make_settings(data), embedder)
-    chunker = Chunker(rt.settings.chunk_size, rt.settings.chunk_overlap)
+    chunker = rt.chunker
     articles: list[Article] = [article_from_record(r, "crash test") for r in records]
     expected = {c.id for a in articles for c in chunker.split(a)}
-    stored_ids = rt.store.chroma.all_chunk_ids()
+    stored_ids = stored_chunk_ids(rt.store)
     sample_chunks = {i for i in stored_ids if not any(i.startswith(a.id + ":") for a in articles)}
     assert stored_ids - sample_chunks == expected
-    assert rt.store.lexical.chunk_ids() == stored_ids
+    assert_consistent(rt.store, stored_ids)
     check = rt.store.check()
     assert check.ok, check
     assert check.articles == ARTICLES + 1
-    present = {i for i, _m in rt.store.chroma.list_articles(limit=100)}
+    present = {s.id for s in rt.store.list_articles(limit=100)}
     lost = {a.id for a in articles} - present
     figure("crash trials (API ingest, kill -9 after s)", killed_mid_request)
     figure("crash trials: attempts (kills that came after the ingest do not count)", attempts)

@@ -18,10 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.chroma_server import ChromaServer
 from tests.reliability.support import AUTH, FEB26, FEB26_QUESTION, KEY, figure, tally
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
@@ -122,4 +122,4 @@ def test_chroma_server_down_is_503_and_recovers_by_itself(
     figure("chroma outage: requests answered 503 while down", requests_down)
     figure("chroma outage: seconds to recover after restart", recoveries)
     tally("crash trials run (here, chroma server killed/stopped)", 2)
-    tally("articles lost", 1 - rt.store.chroma.count_articles())
+    tally("articles lost", 1 - rt.store.stats().articles)

@@ -33,9 +33,9 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.reliability.support import AUTH, KEY, sample_store, tally
 from tests.support import make_settings
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.models import Article
 from assistant.runtime import Runtime
 from ingest.chunking import Chunker
 from ingest.loaders import load_paths
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.reliability.support import AUTH, KEY, figure, tally
 from tests.support import ingest_into, make_settings, open_runtime
 
@@ -139,15 +139,15 @@ def test_ingest_keeps_what_is_readable_and_reports_the_rest(
     bad_lines = sorted(f.line for f in failed if f.line is not None)
     assert bad_lines == [n for n, (_l, ok) in enumerate(JSONL_LINES, start=1) if not ok]
     assert all(f.reason for f in failed)
-    assert rt.store.chroma.count_articles() == readable
+    assert rt.store.stats().articles == readable
     assert rt.store.check().ok
     tally("bad inputs tried (hostile files and records)", len(FILES) + len(JSONL_LINES))
-    tally("articles lost", readable - rt.store.chroma.count_articles())
+    tally("articles lost", readable - rt.store.stats().articles)
 
 
 def _articles(rt: Runtime) -> list[Article]:
-    ids = [i for i, _m in rt.store.chroma.list_articles(limit=1000)]
-    return list(rt.store.chroma.get_articles(ids).values())
+    ids = [s.id for s in rt.store.list_articles(limit=1000)]
+    return list(rt.store.articles(ids).values())
 
 
 def test_html_keeps_the_text_and_drops_scripts_and_handlers(
@@ -182,7 +182,7 @@ def test_text_formats_keep_characters_exactly(hostile: tuple[Runtime, dict[str, 
     assert RTL_TEXT in by_text  # RTL marks, overrides, zero-width, astral, combining: verbatim
     controls = next(a for a in by_text.values() if "Skarholm" in a.text)
     assert "\x07" in controls.text and "\x1b[31m" in controls.text
-    markup = rt.store.chroma.get_article("jl-markup")
+    markup = rt.store.article("jl-markup")
     assert markup is not None and SCRIPT in markup.text and markup.title == SCRIPT
     cp = next(a for a in by_text.values() if "Paulo" in a.text)
     assert "Café owners in São Paulo" in cp.text and "—" in cp.text
@@ -194,11 +194,11 @@ def test_every_chunk_is_an_exact_slice(hostile: tuple[Runtime, dict[str, object]
     articles = {a.id: a for a in _articles(rt)}
     checked = 0
     spans: dict[str, list[tuple[int, int, int]]] = {}
-    for _cid, text, meta in rt.store.chroma.iter_chunks():
-        article = articles[str(meta["article_id"])]
-        start, end = int(meta["start"]), int(meta["end"])
-        assert article.text[start:end] == text
-        spans.setdefault(article.id, []).append((int(meta["index"]), start, end))
+    for hit in rt.store.iter_chunks():
+        article = articles[hit.article_id]
+        start, end = hit.start, hit.end
+        assert article.text[start:end] == hit.text
+        spans.setdefault(article.id, []).append((hit.index, start, end))
         checked += 1
     assert checked >= len(articles)
     # in order, and together they cover the article but for whitespace at the cuts
@@ -324,8 +324,8 @@ def test_one_megabyte_single_line_is_ingested_and_served(
     report = ingest_into(rt, [path])
     figure("1 MB single-line ingest (chunk size 8000), s", round(time.monotonic() - start, 1))
     assert report.articles_added == 1 and report.failed == []
-    (aid,) = [i for i, _m in rt.store.chroma.list_articles()]
-    stored = rt.store.chroma.get_article(aid)
+    (aid,) = [s.id for s in rt.store.list_articles()]
+    stored = rt.store.article(aid)
     assert stored is not None and stored.text == text
     assert rt.store.check().ok
     cfg = make_settings(rt.settings.data_dir, rate_limit_per_minute=0)
@@ -357,10 +357,10 @@ def test_ten_thousand_tiny_articles_in_one_jsonl(tmp_path: Path, embedder: MiniL
     figure("10,000 tiny articles ingest, s", round(elapsed, 1))
     assert report.articles_added == n - bad
     assert len(report.failed) == bad and all(f.line for f in report.failed)
-    assert rt.store.chroma.count_articles() == n - bad
+    assert rt.store.stats().articles == n - bad
     check = rt.store.check()
     assert check.ok and check.chunks == n - bad
-    stored = {i for i, _m in rt.store.chroma.list_articles(limit=n)}
+    stored = {s.id for s in rt.store.list_articles(limit=n)}
     expected = {a.id for a in load_paths([path]) if isinstance(a, Article)}
     assert stored == expected
     tally("bad inputs tried (hostile files and records)", bad)

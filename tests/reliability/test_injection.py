@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.reliability.support import AUTH, FEB26, FEB26_QUESTION, KEY, tally
 from tests.support import make_settings
 

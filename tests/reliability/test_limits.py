@@ -1,6 +1,6 @@
-"""Limits not covered by tests/assistant/api/test_errors.py: each over-limit request on every route
-that has the limit gets its clear 4xx (a JSON error naming the limit), and the limits come from
-the settings (small ones here, so the requests stay small).
+"""Limits not covered by tests/assistant/app/http/test_errors.py: each over-limit request on
+every route that has the limit gets its clear 4xx (a JSON error naming the limit), and the
+limits come from the settings (small ones here, so the requests stay small).
 
 Covered there already: the body limit on /v1/ask (declared and streamed), question length and k
 on /v1/ask and /v1/search, 51 messages, and the per-key rate limit.
@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.reliability.support import AUTH, KEY, tally
 from tests.support import make_settings
 

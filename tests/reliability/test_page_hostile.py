@@ -1,5 +1,5 @@
-"""The chat page with hostile articles, in headless Chromium: what tests/assistant/api/test_page.py
-does not cover.
+"""The chat page with hostile articles, in headless Chromium: what
+tests/assistant/app/http/test_page.py does not cover.
 
 An article whose URL is `javascript:`, whose text holds a `javascript:` link and event handlers,
 and whose cited sentence comes after right-to-left marks, zero-width joiners and characters
@@ -15,9 +15,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from assistant.api.app import create_app
+from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
-from tests.assistant.api.servers import serving
+from tests.assistant.app.http.servers import serving
 from tests.browser import BROWSER_MARKS, CHROMIUM, launch
 from tests.reliability.support import AUTH, KEY
 from tests.support import make_settings

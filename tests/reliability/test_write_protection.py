@@ -21,8 +21,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from assistant.api import deps
-from assistant.api.app import create_app
+from assistant.app.http import deps
+from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from tests.reliability.support import AUTH, KEY, WRONG_KEY, tally

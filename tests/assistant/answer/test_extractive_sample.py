@@ -18,12 +18,12 @@ FEB26 = (
 
 @pytest.fixture(scope="module")
 def desk(sample_runtime: Runtime) -> Newsdesk:
-    return Newsdesk(sample_runtime)
+    return sample_runtime.desk
 
 
 def _assert_exact(desk: Newsdesk, answer_citations: list) -> None:  # type: ignore[type-arg]
     for c in answer_citations:
-        art = desk.runtime.store.chroma.get_article(c.article_id)
+        art = desk.store.article(c.article_id)
         assert art is not None and art.text[c.start : c.end] == c.quote
 
 

@@ -34,17 +34,16 @@ from hypothesis import strategies as st
 from assistant.answer.citations import markers
 from assistant.answer.extractive import REFUSAL_TEXT
 from assistant.answer.llm import SENTINEL, LLMAnswerer, MarkerRewriter, build_messages
-from assistant.llm_server import LocalLLM, bundled_gguf, start_local_server, xllamacpp_available
+from assistant.app.local_llm import LocalLLM, bundled_gguf, start_local_server, xllamacpp_available
 from assistant.models import Answer, Passage, Query
-from assistant.openai_client import LLMUnavailableError, OpenAICompatClient
+from assistant.errors import LLMNotConfiguredError, LLMUnavailableError
+from assistant.openai_client import OpenAICompatClient
 from assistant.retrieve.hybrid import Retrieval
 from assistant.runtime import Runtime
 from assistant.service import Newsdesk
 from assistant.settings import Settings
-from ingest.chunking import Chunker
 from ingest.loaders import load_paths
 from ingest.loaders.jsonl import article_from_record
-from ingest.pipeline import Ingestor
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
 
 AS_OF = date(2025, 3, 10)
@@ -107,7 +106,7 @@ def assert_citations_valid(rt: Runtime, ans: Answer, retrieved: list[Passage]) -
     assert markers(ans.answer) == [c.n for c in ans.citations]
     for c in ans.citations:
         assert c.chunk_id in chunk_ids
-        art = rt.store.chroma.get_article(c.article_id)
+        art = rt.store.article(c.article_id)
         assert art is not None and art.text[c.start : c.end] == c.quote
         passage = next(p for p in retrieved if p.chunk_id == c.chunk_id)
         assert passage.start <= c.start < c.end <= passage.end
@@ -117,7 +116,7 @@ def assert_citations_valid(rt: Runtime, ans: Answer, retrieved: list[Passage]) -
 
 @pytest.fixture(scope="module")
 def desk(sample_runtime: Runtime) -> Newsdesk:
-    return Newsdesk(sample_runtime)
+    return sample_runtime.desk
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +248,7 @@ def test_rewrite_followup(sample_runtime: Runtime) -> None:
 
 
 def test_needs_an_endpoint() -> None:
-    with pytest.raises(ValueError, match="NEWSDESK_LLM_BASE_URL"):
+    with pytest.raises(LLMNotConfiguredError, match="NEWSDESK_LLM_BASE_URL"):
         LLMAnswerer(Settings(llm_base_url=None))
 
 
@@ -500,7 +499,7 @@ def test_cli_ask_with_the_llm_answerer(
     srv = scripted((200, f"Trump said sanctions could be softened [{n}] [12]."))
     args = ["ask", "--data-dir", str(tmp_path / "d"), "--as-of", "2025-03-10", "-k", "3", Q_FEB26]
     env = {**os.environ, "NEWSDESK_LLM_BASE_URL": srv.base_url, "NEWSDESK_LLM_RETRIES": "0"}
-    cli = [sys.executable, "-m", "assistant.cli"]
+    cli = [sys.executable, "-m", "assistant.app.cli"]
     res = subprocess.run([*cli, *args, "--answerer", "llm", "--json"], env=env, capture_output=True)
     assert res.returncode == 0, res.stderr
     ans = Answer.model_validate_json(res.stdout)
@@ -622,9 +621,7 @@ def injected_runtime(tmp_path_factory: pytest.TempPathFactory, sample_runtime: R
         "test",
     )
     items = [*load_paths([SAMPLE_ARTICLE]), evil]
-    report = Ingestor(
-        rt.store, rt.embedder, Chunker(rt.settings.chunk_size, rt.settings.chunk_overlap)
-    ).run(items)
+    report = rt.ingestor.run(items)
     assert report.articles_added == 2
     return rt
 
@@ -633,7 +630,7 @@ def injected_runtime(tmp_path_factory: pytest.TempPathFactory, sample_runtime: R
 def test_prompt_injection_cannot_cite_outside_the_retrieved_set(
     injected_runtime: Runtime, local_llm: LocalLLM
 ) -> None:
-    desk = Newsdesk(injected_runtime)
+    desk = injected_runtime.desk
     query = Query(question=Q_FEB26, as_of=AS_OF, k=3)
     retrieval = desk.retrieve(query)
     assert "evil" in {p.article_id for p in retrieval.passages}  # the injection reaches the prompt

@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from assistant.embed import build_embedder
-from assistant.embed.base import EmbedderMismatchError
 from assistant.embed.openai_embed import OpenAIEmbedder
+from assistant.errors import EmbedderMismatchError
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.store import NewsStore

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from assistant.store.lexical import LexicalIndex, LexicalRow, index_term, prune_common
+from assistant.store.lexical import LexicalIndex, index_term, prune_common
+from assistant.store.types import ChunkHit
 from assistant.text import content_words
 
 WORDS = [
@@ -14,8 +15,8 @@ WORDS = [
 ]  # fmt: skip
 
 
-def _row(i: int, text: str) -> LexicalRow:
-    return LexicalRow(chunk_id=f"c{i}", article_id=f"a{i}", text=text)
+def _row(i: int, text: str) -> ChunkHit:
+    return ChunkHit(chunk_id=f"c{i}", article_id=f"a{i}", text=text, start=0, end=len(text))
 
 
 def test_index_term_is_the_term_fts5_stores(tmp_path: Path) -> None:
@@ -54,6 +55,6 @@ def test_search_leaves_out_words_most_chunks_have(tmp_path: Path) -> None:
     for idx in (pruned, full):
         idx.add(rows)
     question = "What did officials say about sanctions on oligarchs and banks?"
-    hits = [cid for cid, _ in pruned.search(question, 50)]
+    hits = [h.chunk_id for h in pruned.search(question, 50)]
     assert hits[:2] == ["c100", "c101"] and len(hits) == 2  # "officials" is in 21 of 22 rows
     assert len(full.search(question, 50)) == 22

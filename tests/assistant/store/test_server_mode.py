@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
+from assistant.errors import StoreUnavailableError
 from assistant.models import Query
-from assistant.service import Newsdesk
-from assistant.store import StoreUnavailableError
 from tests.chroma_server import ChromaServer
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
 
@@ -38,13 +37,13 @@ def test_ingest_and_ask_through_chroma_server(
         make_settings(tmp_path / "worker2", chroma_mode="server", chroma_port=server.port), embedder
     )
     assert worker2.store.sync_lexical()[0] == first.chunks_written
-    ans = Newsdesk(worker2).ask(Query(question="What did Trump say on Feb 26?"))
+    ans = worker2.desk.ask(Query(question="What did Trump say on Feb 26?"))
     assert not ans.refused and "On February 26, Trump told reporters" in ans.citations[0].quote
     assert worker2.store.check().ok
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path, embedder: MiniLMEmbedder) -> None:
-    from assistant.spawn import free_port
+    from tests.support.serve import free_port
 
     settings = make_settings(tmp_path / "w", chroma_mode="server", chroma_port=free_port())
     with pytest.raises(StoreUnavailableError, match="Chroma"):

@@ -1,16 +1,21 @@
+"""`NewsStore` through its own API: writes, committed reads, filters, healing, embedder identity."""
+
 from __future__ import annotations
 
+import contextlib
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.embed.base import EmbedderMismatchError
 from assistant.embed.onnx_minilm import MiniLMEmbedder
-from assistant.models import Article
+from assistant.errors import EmbedderMismatchError, LexicalUnavailableError
+from assistant.models import Article, Filters
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from assistant.store import ArticleWrite, LexicalFilter, NewsStore
+from assistant.store import ArticleWrite, NewsStore
+from assistant.store.chroma import ChromaAdapter
 from ingest.chunking import Chunker
 
 
@@ -25,6 +30,10 @@ def _article(text: str, **kw: object) -> Article:
     return Article(id="art1", text=text, title="A title", source="example.com", **kw)  # type: ignore[arg-type]
 
 
+def _chunk_ids(store: NewsStore, article_id: str | None = None) -> set[str]:
+    return {h.chunk_id for h in store.iter_chunks() if article_id in (None, h.article_id)}
+
+
 TEXT = (
     "The central bank raised interest rates on Tuesday. Inflation reached 9 percent in June.\n\n"
     "Officials said more increases were likely. Markets fell sharply after the announcement.\n\n"
@@ -35,25 +44,26 @@ TEXT = (
 def test_write_read_update_delete(runtime: Runtime) -> None:
     ids = _write(runtime, _article(TEXT, published_at=date(2022, 6, 14)))
     store = runtime.store
-    assert set(store.chroma.chunk_ids_of("art1")) == set(ids)
-    assert store.lexical.chunk_ids() == set(ids)
-    got = store.chroma.get_article("art1")
+    assert _chunk_ids(store, "art1") == set(ids)
+    check = store.check()
+    assert check.ok and check.lexical_chunks == len(ids)
+    got = store.article("art1")
     assert got is not None and got.text == TEXT and got.published_at == date(2022, 6, 14)
-    assert store.existing_hashes(["art1", "nope"]) == {
+    assert store.hashes(["art1", "nope"]) == {
         "art1": _article(TEXT, published_at=date(2022, 6, 14)).content_hash
     }
 
     # update: new text replaces every old chunk
     new_text = TEXT.replace("9 percent", "8.6 percent") + "\n\nA new closing paragraph about bonds."
     new_ids = _write(runtime, _article(new_text))
-    assert set(store.chroma.chunk_ids_of("art1")) == set(new_ids)
-    assert store.lexical.chunk_ids() == set(new_ids)
-    assert store.check().ok
+    assert _chunk_ids(store, "art1") == set(new_ids)
+    check = store.check()
+    assert check.ok and check.lexical_chunks == len(new_ids)
 
-    assert store.delete_article("art1") is True
-    assert store.chroma.count_chunks() == 0 and store.lexical.count() == 0
-    assert store.chroma.get_article("art1") is None
-    assert store.delete_article("art1") is False
+    assert store.delete(["art1"]) == ["art1"]
+    assert store.stats().chunks == 0 and store.check().lexical_chunks == 0
+    assert store.article("art1") is None
+    assert store.delete(["art1"]) == []
 
 
 def test_dense_and_lexical_search_with_filters(runtime: Runtime) -> None:
@@ -65,30 +75,107 @@ def test_dense_and_lexical_search_with_filters(runtime: Runtime) -> None:
         published_at=date(2021, 1, 1),
     )
     _write(runtime, other)
+    store = runtime.store
     q = runtime.embedder.embed(["interest rate rise by the central bank"])[0]
-    hits = runtime.store.chroma.query(q, 3)
-    assert hits[0][3]["article_id"] == "art1" and -1.0 <= hits[0][1] <= 1.0
-    only_sports = runtime.store.chroma.query(q, 3, where={"source": "sports.example"})
-    assert {h[3]["article_id"] for h in only_sports} == {"art2"}
-    lex = runtime.store.lexical.search("striker football", 5)
-    assert lex and lex[0][0].startswith("art2:")
-    assert runtime.store.lexical.search("striker", 5, LexicalFilter(since=20220101)) == []
+    hits = store.dense(q, 3)
+    assert hits[0].article_id == "art1" and -1.0 <= hits[0].score <= 1.0
+    assert hits[0].published == date(2022, 6, 14) and "2022-06" in " ".join(hits[0].dates)
+    only_sports = store.dense(q, 3, Filters(sources=["sports.example"]))
+    assert {h.article_id for h in only_sports} == {"art2"}
+    # sources match whatever their case
+    assert {h.article_id for h in store.dense(q, 3, Filters(sources=["SPORTS.example"]))} == {
+        "art2"
+    }
+    lex = store.lexical("striker football", 5)
+    assert lex and lex[0].chunk_id.startswith("art2:") and lex[0].vector is not None
+    assert store.lexical("striker", 5, Filters(since=date(2022, 1, 1))) == []
+    assert store.lexical("striker", 5, Filters(sources=["Sports.Example"]))
     # FTS syntax in a question is data, not a query operator
-    assert runtime.store.lexical.search('inflation" OR NEAR(*', 5)
+    assert store.lexical('inflation" OR NEAR(*', 5)
+    # a lexical hit's stored vector is the chunk's own (float16: within rounding)
+    exact = store.chunks([lex[0].chunk_id], with_vectors=True)[0].vector
+    assert exact is not None and lex[0].vector is not None
+    assert float(np.abs(exact - lex[0].vector).max()) < 1e-3
+
+
+def test_huge_filter_lists_do_not_break_lexical_search(runtime: Runtime) -> None:
+    _write(runtime, _article(TEXT))
+    many = Filters(sources=[f"s{i}.example" for i in range(40_000)] + ["example.com"])
+    assert runtime.store.lexical("inflation", 5, many)
 
 
 def test_lexical_index_rebuilt_from_chroma(
     runtime: Runtime, settings: Settings, embedder: MiniLMEmbedder
 ) -> None:
     ids = _write(runtime, _article(TEXT))
-    runtime.store.lexical.close()
-    settings.lexical_path.unlink()
-    for suffix in ("-wal", "-shm"):
-        settings.lexical_path.with_name(settings.lexical_path.name + suffix).unlink(missing_ok=True)
+    runtime.store.close()
+    for f in settings.data_dir.glob("lexical-*"):
+        f.unlink()
     fresh = NewsStore(settings, embedder)
-    assert fresh.lexical.count() == 0
+    assert fresh.check().lexical_chunks == 0
     assert fresh.sync_lexical() == (len(ids), 0)
-    assert fresh.lexical.chunk_ids() == set(ids) and fresh.check().ok
+    check = fresh.check()
+    assert check.lexical_chunks == len(ids) and check.ok
+
+
+def test_a_corrupt_lexical_index_is_reported_and_rebuilt(
+    runtime: Runtime, settings: Settings, embedder: MiniLMEmbedder
+) -> None:
+    ids = _write(runtime, _article(TEXT))
+    runtime.store.close()
+    (path,) = [p for p in settings.data_dir.glob("lexical-*.sqlite3")]
+    _corrupt(path)
+    fresh = NewsStore(settings, embedder)
+    assert fresh.check().lexical_errors  # reported, not crashed on
+    assert fresh.rebuild_lexical() == len(ids)
+    assert fresh.check().ok
+    assert fresh.lexical("inflation", 5)
+    assert not path.exists()  # the broken file is gone
+
+
+def test_a_deleted_lexical_file_heals_while_in_use(runtime: Runtime, settings: Settings) -> None:
+    _write(runtime, _article(TEXT))
+    store = runtime.store
+    assert store.lexical("inflation", 5)
+    for f in settings.data_dir.glob("lexical-*"):
+        f.unlink()
+    # The deletion is noticed on the next read: dense-only meanwhile, then healed.
+    with contextlib.suppress(LexicalUnavailableError):
+        store.lexical("inflation", 5)
+    _wait_ready(store)
+    assert store.lexical("inflation", 5)
+    assert store.check().ok
+
+
+def test_uncommitted_chunks_are_never_read(runtime: Runtime) -> None:
+    """The chunks and lexical rows of an ingest that died before its commit marker."""
+    _write(runtime, _article(TEXT))
+    store = runtime.store
+    crashed = Article(id="art9", text="Zebras escaped from the city zoo on Sunday night.")
+    chunks = Chunker(200, 20).split(crashed)
+    vectors = runtime.embedder.embed([c.text for c in chunks])
+    # What `write` does before step 5, with no record written.
+    adapter = ChromaAdapter(runtime.settings, runtime.embedder)
+    adapter.upsert_chunks([(crashed, c, crashed.content_hash) for c in chunks], vectors)
+    store.sync_lexical()  # start-up sync must not index them either
+    assert store.lexical("zebras escaped zoo", 5) == []
+    assert all(h.article_id != "art9" for h in store.dense(vectors[0], 10))
+    assert store.chunks([c.id for c in chunks]) == []
+    check = store.check()
+    assert set(check.orphan_chunks) == {c.id for c in chunks} and not check.ok
+
+
+def test_a_write_by_another_store_is_seen(
+    runtime: Runtime, settings: Settings, embedder: MiniLMEmbedder
+) -> None:
+    reader = NewsStore(settings.model_copy(update={"store_refresh_s": 0.0}), embedder)
+    assert reader.lexical("inflation", 5) == []
+    _write(runtime, _article(TEXT))
+    q = embedder.embed(["interest rates raised by the central bank"])[0]
+    assert reader.lexical("inflation", 5)
+    assert reader.dense(q, 5)[0].article_id == "art1"
+    runtime.store.delete(["art1"])
+    assert reader.lexical("inflation", 5) == [] and reader.dense(q, 5) == []
 
 
 class _OtherEmbedder:
@@ -97,6 +184,9 @@ class _OtherEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return np.ones((len(texts), 384), dtype=np.float32)
+
+    def warm_up(self) -> None:
+        pass
 
 
 def test_refuses_to_mix_embedders(runtime: Runtime, settings: Settings) -> None:
@@ -108,10 +198,27 @@ def test_refuses_to_mix_embedders(runtime: Runtime, settings: Settings) -> None:
 def test_chunk_collection_searches_with_the_configured_ef(
     runtime: Runtime, settings: Settings
 ) -> None:
-    hnsw = runtime.store.chroma.chunks.configuration["hnsw"]
-    assert hnsw["ef_search"] == settings.hnsw_ef_search == 200
+    adapter = ChromaAdapter(settings, runtime.embedder)
+    assert adapter.hnsw_ef_search() == settings.hnsw_ef_search == 200
     # An existing collection is brought to a changed setting when it is opened.
     wider = settings.model_copy(update={"hnsw_ef_search": 321})
-    reopened = NewsStore(wider, runtime.embedder)
-    name = wider.collection
-    assert reopened.chroma.client.get_collection(name).configuration["hnsw"]["ef_search"] == 321
+    assert ChromaAdapter(wider, runtime.embedder).hnsw_ef_search() == 321
+
+
+def _corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    # Overwrite pages past the header (the schema page stays, the b-trees break).
+    for off in range(4096, len(data), 4096 * 3):
+        data[off : off + 512] = b"\xde\xad\xbe\xef" * 128
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _wait_ready(store: NewsStore, timeout: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while store.lexical_state != "ready":
+        assert time.monotonic() < deadline, "the lexical index was not rebuilt"
+        time.sleep(0.05)

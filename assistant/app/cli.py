@@ -1,0 +1,451 @@
+"""The `newsdesk` command line: ingest, ask, serve, eval, delete, check, mcp.
+
+An entry point: it builds settings from the options, asks the runtime (`assistant.runtime`) for
+what it needs and prints results. Every expected failure is a `NewsdeskError`, turned into one
+short message and exit code 2 by `_fails()`; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from assistant.errors import BadQueryError, NewsdeskError
+from assistant.settings import Settings, get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="where the store lives (default: $NEWSDESK_DATA_DIR or ./.newsdesk)"
+    ),
+]
+
+
+def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+    update: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+    if data_dir is not None:
+        update["data_dir"] = data_dir
+    return get_settings().model_copy(update=update)
+
+
+@contextlib.contextmanager
+def _fails(what: str = "error") -> Iterator[None]:
+    """Every `NewsdeskError` as one line on stderr and exit code 2 (the one mapping here)."""
+    try:
+        yield
+    except NewsdeskError as exc:
+        label = "bad request" if isinstance(exc, BadQueryError) else what
+        console.print(f"[red]{label}:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(code=2) from exc
+
+
+def _date_option(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadQueryError(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@contextlib.contextmanager
+def _with_llm(settings: Settings, start: bool, gguf: Path | None = None) -> Iterator[Settings]:
+    """The settings, pointed at the bundled local LLM when asked (started now, stopped after)."""
+    if not start and gguf is None:
+        yield settings
+        return
+    from assistant.app.local_llm import start_local_server
+
+    with _fails("could not start the local LLM"):
+        llm = start_local_server(settings, gguf)
+    try:
+        yield llm.settings
+    finally:
+        llm.stop()
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders of articles")],
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary object")] = False,
+    chunk_size: Annotated[int | None, typer.Option(help="characters per chunk")] = None,
+    chunk_overlap: Annotated[int | None, typer.Option(help="characters of overlap")] = None,
+) -> None:
+    """Load, chunk, embed and store articles. Re-running writes only what changed."""
+    from assistant.app.progress import ingest_progress
+    from assistant.runtime import Runtime
+    from ingest.loaders import load_paths
+
+    settings = _settings(data_dir, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+    with _fails("ingest failed"):
+        items = list(load_paths(paths))
+        rt = Runtime.open(settings)
+        with ingest_progress(len(items), enabled=not as_json and console.is_terminal) as progress:
+            report = rt.ingestor.run(items, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(report.to_json()))
+    else:
+        console.print(
+            f"articles: {report.articles_added} added, {report.articles_updated} updated,"
+            f" {report.articles_unchanged} unchanged; chunks written: {report.chunks_written}"
+            + (f"; duplicate ids: {report.duplicates}" if report.duplicates else "")
+        )
+        for f in report.failed:
+            where = (
+                f"{f.origin}:{f.line}"
+                if f.line and not f.origin.endswith(f":{f.line}")
+                else f.origin
+            )
+            console.print(f"[yellow]skipped[/] {where}: {f.reason}")
+    if report.articles_ingested == 0:
+        if not as_json:
+            console.print("[red]nothing was ingested[/]")
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def delete(
+    article_ids: Annotated[list[str], typer.Argument(help="article ids to remove")],
+    data_dir: DataDir = None,
+) -> None:
+    """Remove articles and all their chunks."""
+    from assistant.runtime import Runtime
+
+    with _fails("delete failed"):
+        deleted = set(Runtime.open(_settings(data_dir)).store.delete(article_ids))
+    for a in article_ids:
+        if a in deleted:
+            console.print(f"deleted {a}")
+        else:
+            console.print(f"[yellow]not found[/] {a}")
+    if len(deleted) < len(set(article_ids)):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def check(
+    data_dir: DataDir = None,
+    repair: bool = typer.Option(False, help="rebuild or re-sync the lexical index"),
+) -> None:
+    """Cross-check the store: articles, chunks, lexical index; print a JSON report."""
+    from assistant.runtime import Runtime
+
+    with _fails("check failed"):
+        store = Runtime.open(_settings(data_dir)).store
+        if repair:
+            if store.check().lexical_errors:
+                store.rebuild_lexical()
+            else:
+                store.sync_lexical()
+        result = store.check()
+    typer.echo(json.dumps({**result.__dict__, "ok": result.ok}, default=str))
+    if not result.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question")],
+    data_dir: DataDir = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="only these sources")] = None,
+    since: Annotated[str | None, typer.Option(help="published on/after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="published on/before YYYY-MM-DD")] = None,
+    k: Annotated[int | None, typer.Option("-k", help="passages to retrieve")] = None,
+    strict_dates: Annotated[
+        bool, typer.Option(help="only articles published in the asked window")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the full answer as JSON")] = False,
+    answerer: Annotated[
+        Literal["extractive", "llm"] | None,
+        typer.Option(
+            "--answerer",
+            help="extractive (offline default) or llm (NEWSDESK_LLM_BASE_URL, or --local-llm)",
+        ),
+    ] = None,
+    local_llm: Annotated[
+        bool, typer.Option("--local-llm", help="start the bundled local LLM and answer with it")
+    ] = False,
+) -> None:
+    """Answer a question from the stored articles, with numbered sources."""
+    from assistant.models import Filters
+    from assistant.runtime import Runtime
+    from assistant.service import make_query
+
+    with _with_llm(_settings(data_dir), local_llm) as settings, _fails():
+        filters = Filters(
+            sources=source or None,
+            since=_date_option(since, "--since"),
+            until=_date_option(until, "--until"),
+        )
+        query = make_query(
+            question,
+            settings,
+            as_of=_date_option(as_of, "--as-of"),
+            filters=filters,
+            k=k,
+            strict_dates=strict_dates,
+        )
+        rt = Runtime.open(settings)
+        answer = rt.desk.ask(query, answerer=rt.answerer(answerer))
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    typer.echo(answer.answer)
+    if answer.fallback:
+        console.print(f"[yellow]note:[/] LLM failed ({answer.fallback_reason}); extractive answer")
+    if answer.unsupported:
+        console.print("[yellow]note:[/] the LLM answer cites no retrieved passage (unsupported)")
+    for note in answer.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    if answer.citations:
+        typer.echo("\nSources:")
+        for c in answer.citations:
+            meta = ", ".join(
+                x for x in (c.title, c.source, c.published_at and c.published_at.isoformat()) if x
+            )
+            typer.echo(f"[{c.n}] {meta} — article {c.article_id} chars {c.start}-{c.end}")
+            typer.echo(f'    "{c.quote}"')
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    local_llm: Annotated[
+        bool, typer.Option("--local-llm", help="start the bundled local LLM and answer with it")
+    ] = False,
+    gguf: Annotated[
+        Path | None, typer.Option("--gguf", help="GGUF model for --local-llm (implies it)")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Run the HTTP service: /v1/ask, OpenAI-compatible /v1/chat/completions, the chat page at /."""
+    import uvicorn
+
+    from assistant.settings import handed_over
+
+    with _with_llm(_settings(data_dir), local_llm, gguf) as settings:
+        if workers == 1:
+            from assistant.app.http.app import create_app
+
+            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+            return
+        # Each worker process imports the app factory and builds its app from these settings,
+        # handed over whole (one file, readable by us only) rather than piece by piece.
+        with handed_over(settings):
+            uvicorn.run(
+                "assistant.app.http.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level=log_level,
+            )
+
+
+@app.command()
+def mcp(
+    data_dir: DataDir = None,
+    http: Annotated[
+        bool, typer.Option("--http", help="serve streamable HTTP at /mcp, not stdio")
+    ] = False,
+    host: Annotated[str, typer.Option(help="address for --http")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port for --http")] = 8002,
+) -> None:
+    """Run the MCP server (tools search_news, ask_news): stdio, or streamable HTTP with --http."""
+    from assistant.app.mcp import run_http, run_stdio
+
+    settings = _settings(data_dir)
+    if http:
+        console.print(f"MCP server (streamable HTTP) at http://{host}:{port}/mcp")
+        run_http(settings, host, port)
+    else:
+        run_stdio(settings)
+
+
+class _EvalGroup(TyperGroup):
+    """`newsdesk eval DATASET ...` means `eval run DATASET ...`; `eval compare A B` compares."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+eval_app = typer.Typer(
+    cls=_EvalGroup,
+    no_args_is_help=True,
+    help="Evaluate on a dataset folder (`newsdesk eval DIR`), or compare two reports"
+    " (`newsdesk eval compare A/report.json B/report.json`).",
+)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("run")
+def eval_run(
+    dataset: Annotated[
+        Path, typer.Argument(help="dataset folder (corpus + questions.jsonl), or 'golden'")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write report.json/.md/.html here")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="a seeded sample of N questions")] = None,
+    seed: Annotated[
+        int, typer.Option(help="seed for --limit sampling and bootstrap intervals")
+    ] = 0,
+    answerer: Annotated[str, typer.Option(help="extractive or llm")] = "extractive",
+    k: Annotated[int | None, typer.Option("--k", "-k", help="passages the answerer sees")] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option(help="TOML of metric minimums (a \\[maximum] table for lower-is-better)"),
+    ] = None,
+    choices: Annotated[bool, typer.Option(help="also run the shown-choices pass")] = True,
+    judge: Annotated[str, typer.Option(help="citation support judge: offline or llm")] = "offline",
+    local_llm: Annotated[
+        bool, typer.Option("--local-llm", help="start the bundled local LLM, answer with it")
+    ] = False,
+    gguf: Annotated[
+        Path | None, typer.Option("--gguf", help="GGUF model for --local-llm (implies it)")
+    ] = None,
+    data_dir: DataDir = None,
+    store_root: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="NEWSDESK_TEST_CACHE", help="where eval stores live (default DATA_DIR/evals)"
+        ),
+    ] = None,
+) -> None:
+    """Ingest the dataset's corpus into its own store (reused when unchanged), ask every question,
+    score it, print a summary and write the reports."""
+    from assistant.app.progress import ingest_progress, question_progress
+    from evals.evaluate import evaluate
+    from evals.report import write_reports
+    from evals.runner import EvalOptions
+    from evals.runner import store_root as default_root
+    from evals.thresholds import check, load_thresholds
+
+    shown = console.is_terminal
+    with _with_llm(_settings(data_dir), local_llm, gguf) as settings, _fails("eval failed"):
+        gate = load_thresholds(thresholds) if thresholds is not None else None
+        options = EvalOptions(
+            limit=limit,
+            seed=seed,
+            k=k,
+            answerer="llm" if (local_llm or gguf) else answerer,
+            choices=choices,
+            judge=judge,
+        )
+        report, _ = evaluate(
+            dataset,
+            settings,
+            options,
+            default_root(settings, store_root),
+            ingest_progress=(lambda total: ingest_progress(total, True)) if shown else None,
+            question_progress=question_progress if shown else None,
+        )
+    _print_summary(report)
+    if out is not None:
+        for path in write_reports(report, out):
+            console.print(f"wrote {path}", soft_wrap=True)
+    if gate is not None:
+        shortfalls = check(report["metrics"], gate)
+        for s in shortfalls:
+            console.print(f"[red]below threshold[/] {s}", soft_wrap=True)
+        if shortfalls:
+            raise typer.Exit(code=1)
+        checked = len(gate.minimum) + len(gate.maximum)
+        console.print(f"thresholds met ({checked} checked)", soft_wrap=True)
+
+
+def _stdout_console() -> Console:
+    # Not a terminal (CI logs, pipes): wide enough that metric names are never cut.
+    return Console() if sys.stdout.isatty() else Console(width=140)
+
+
+def _print_summary(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from evals.report.markdown import fmt_ci, fmt_value
+
+    c = report["counts"]
+    table = Table(
+        title=f"{report['identity']['dataset']}: {c['questions']} questions"
+        f" ({c['answerable']} answerable, {c['unanswerable']} unanswerable)"
+        f" in {report['timings_s']['total']}s"
+    )
+    for col in ("metric", "value", "95% CI", "n"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for name, m in report["metrics"].items():
+        value, ci = fmt_value(m["value"], m["unit"]), fmt_ci(m["ci95"], m["unit"])
+        table.add_row(name, value, ci, str(m["n"]))
+    _stdout_console().print(table)
+
+
+@eval_app.command("compare")
+def eval_compare(
+    a: Annotated[Path, typer.Argument(help="baseline report.json")],
+    b: Annotated[Path, typer.Argument(help="candidate report.json")],
+    out: Annotated[Path | None, typer.Option("--out", help="write compare.html here")] = None,
+) -> None:
+    """Per-metric deltas (B − A) with paired bootstrap 95% intervals; writes compare.html."""
+    from rich.table import Table
+
+    from evals.compare import compare_reports, identity_differences
+    from evals.report import load_report
+    from evals.report.compare_html import render_compare_html
+    from evals.report.markdown import fmt_value
+
+    with _fails("cannot compare"):
+        ra, rb = load_report(a), load_report(b)
+    deltas = compare_reports(ra, rb)
+    differences = identity_differences(ra, rb)
+    table = Table(title="B − A (paired over shared questions)")
+    for col in ("metric", "A", "B", "delta", "95% CI", "shared n", "verdict"):
+        table.add_column(col, justify="left" if col in ("metric", "verdict") else "right")
+    for d in deltas:
+        fmt = "{:+.1f}" if d.unit == "ms" else "{:+.3f}"
+        table.add_row(
+            d.metric,
+            fmt_value(d.a, d.unit),
+            fmt_value(d.b, d.unit),
+            "—" if d.delta is None else fmt.format(d.delta),
+            "" if d.ci is None else f"[{fmt.format(d.ci[0])}, {fmt.format(d.ci[1])}]",
+            str(d.shared),
+            d.verdict,
+        )
+    _stdout_console().print(table)
+    for key, (va, vb) in differences.items():
+        console.print(f"[yellow]differs[/] {key}: {va!r} → {vb!r}", soft_wrap=True)
+    target = (out or b.parent) / "compare.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_compare_html(ra, rb, deltas, differences), encoding="utf-8")
+    console.print(f"wrote {target}", soft_wrap=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

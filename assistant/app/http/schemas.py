@@ -1,0 +1,221 @@
+"""Request and response models of the HTTP API, named by role (AskRequest, ErrorResponse, ...).
+
+Static limits live here (non-empty question, k >= 1, known filter keys); limits that come from
+settings (question length, max k, message count) are checked in the routes, because a pydantic
+model is defined once per process while settings may differ per app. The OpenAI-compatible
+models follow OpenAI's field names; `citations` and `newsdesk` are Newsdesk's additions.
+No behaviour here beyond validation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.models import Answer, Citation, Filters, SearchResult
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or whitespace")
+    return value
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(description="machine-readable kind, e.g. invalid_request, unauthorized")
+    message: str = Field(description="what is wrong, for a person")
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response: `{"error": {"type": ..., "message": ...}}`."""
+
+    error: ErrorDetail
+
+
+# --- ask / search -----------------------------------------------------------------------------
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, description="the question (limit: max_question_chars)")
+    as_of: date | None = Field(
+        default=None, description="when the question is asked; default today"
+    )
+    filters: Filters = Field(default_factory=Filters)
+    k: int | None = Field(default=None, ge=1, description="passages to retrieve (limit: max_k)")
+    strict_dates: bool = Field(
+        default=False, description="only articles published in the question's date window"
+    )
+
+    @field_validator("question")
+    @classmethod
+    def _question_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+
+class AskRequest(SearchRequest):
+    answerer: Literal["extractive", "llm"] | None = Field(
+        default=None, description="default: the configured answerer"
+    )
+
+
+class AskResponse(Answer):
+    """The answer with [n] markers, its citations (exact spans), passages and timings."""
+
+
+class SearchResponse(SearchResult):
+    """Passages only, best first."""
+
+
+# --- articles ---------------------------------------------------------------------------------
+
+
+class Highlight(BaseModel):
+    start: int
+    end: int
+    text: str = Field(description="text[start:end] of the article")
+
+
+class ArticleResponse(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published_at: date | None = None
+    text: str
+    highlight: Highlight | None = None
+
+
+class IngestItemResult(BaseModel):
+    index: int = Field(description="position in the posted list (0 for a single object)")
+    id: str | None = None
+    error: str | None = None
+
+
+class IngestResponse(BaseModel):
+    """`IngestReport.to_json()` plus one entry per posted item."""
+
+    articles_added: int
+    articles_updated: int
+    articles_unchanged: int
+    chunks_written: int
+    duplicates: int
+    failed: list[dict[str, Any]]
+    items: list[IngestItemResult]
+
+
+class DeleteResponse(BaseModel):
+    id: str
+    deleted: bool
+
+
+# --- health -----------------------------------------------------------------------------------
+
+
+class HealthResponse(BaseModel):
+    status: str
+
+
+class ReadyResponse(BaseModel):
+    status: str
+    articles: int
+    chunks: int
+    embedder: str
+    lexical: Literal["ready", "rebuilding"] = Field(
+        description="the lexical index; while `rebuilding`, answers come from dense search only"
+    )
+
+
+# --- OpenAI-compatible chat -------------------------------------------------------------------
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    @property
+    def text(self) -> str:
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's request; other OpenAI parameters (temperature, top_p...) are accepted, ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    # Newsdesk extensions (pass with the OpenAI client's `extra_body`)
+    as_of: date | None = None
+    filters: Filters = Field(default_factory=Filters)
+    k: int | None = Field(default=None, ge=1)
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class ChatChoice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class NewsdeskInfo(BaseModel):
+    """How the answer was made: the standalone question retrieval used, refusal, answerer."""
+
+    question: str
+    refused: bool
+    answerer: str
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[ChatChoice]
+    usage: Usage = Field(default_factory=Usage)
+    citations: list[Citation] = Field(default_factory=list)
+    newsdesk: NewsdeskInfo
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "newsdesk"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]

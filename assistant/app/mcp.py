@@ -1,0 +1,193 @@
+"""MCP server (official `mcp` SDK, `MCPServer` — FastMCP's name since mcp 2): news tools for agents.
+
+Tools, with the same parameters as the HTTP API:
+
+- `search_news(question, as_of?, sources?, since?, until?, article_ids?, k?)` → passages;
+- `ask_news(...)` → the answer with [n] markers, citations (exact spans) and whether it refused.
+
+Both return structured results (JSON matching the output schema, plus a text rendering). The
+runtime (embedder, store) opens once, at server start; each call runs in the SDK's worker thread.
+Bad input (empty question, since after until, k out of range) is a tool error with the reason:
+every `NewsdeskError` becomes a `ToolError` with its message, in `_tool_errors` (the one mapping).
+`newsdesk mcp` serves stdio; `newsdesk mcp --http` serves streamable HTTP at /mcp.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date
+from typing import Annotated
+
+import anyio.to_thread
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.errors import NewsdeskError
+from assistant.models import Citation, DateWindow, Filters, Passage, Query
+from assistant.runtime import Runtime
+from assistant.service import Newsdesk, make_query
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AskNewsResult", "NewsTools", "SearchNewsResult", "build_server"]
+
+Question = Annotated[str, Field(description="the question, in plain language")]
+AsOf = Annotated[
+    date | None, Field(description="when the question is asked (YYYY-MM-DD); default today")
+]
+Sources = Annotated[list[str] | None, Field(description="only these sources, e.g. ['Reuters']")]
+Since = Annotated[date | None, Field(description="only articles published on/after (YYYY-MM-DD)")]
+Until = Annotated[date | None, Field(description="only articles published on/before (YYYY-MM-DD)")]
+ArticleIds = Annotated[list[str] | None, Field(description="only these article ids")]
+K = Annotated[int | None, Field(description="passages to retrieve (default 5)")]
+
+
+class SearchNewsResult(BaseModel):
+    question: str
+    as_of: date | None = None
+    date_window: DateWindow | None = None
+    passages: list[Passage]
+
+
+class AskNewsResult(BaseModel):
+    question: str
+    answer: str = Field(description="the answer with [n] markers pointing at `citations`")
+    refused: bool = Field(description="true when the articles do not contain the answer")
+    citations: list[Citation] = Field(
+        description="exact spans: quote == article text[start:end] of article_id"
+    )
+    as_of: date | None = None
+    date_window: DateWindow | None = None
+
+
+@contextmanager
+def _tool_errors() -> Iterator[None]:
+    try:
+        yield
+    except NewsdeskError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+class NewsTools:
+    """The tools' logic over one lazily opened runtime (shared by all calls, thread-safe)."""
+
+    def __init__(self, settings: Settings, runtime: Runtime | None = None) -> None:
+        self.settings = settings
+        self._runtime = runtime
+        self._lock = threading.Lock()
+
+    @property
+    def desk(self) -> Newsdesk:
+        with self._lock:
+            if self._runtime is None:
+                runtime = Runtime.open(self.settings, warm=True)
+                runtime.store.sync_lexical()
+                self._runtime = runtime
+            return self._runtime.desk
+
+    def query(
+        self,
+        question: str,
+        as_of: date | None,
+        sources: list[str] | None,
+        since: date | None,
+        until: date | None,
+        article_ids: list[str] | None,
+        k: int | None,
+    ) -> Query:
+        try:
+            filters = Filters(sources=sources, since=since, until=until, article_ids=article_ids)
+        except ValidationError as exc:
+            raise ToolError(str(exc)) from exc
+        with _tool_errors():
+            return make_query(question, self.settings, as_of=as_of, filters=filters, k=k)
+
+    def search(self, query: Query) -> SearchNewsResult:
+        with _tool_errors():
+            res = self.desk.search(query)
+        return SearchNewsResult(
+            question=res.question,
+            as_of=res.as_of,
+            date_window=res.date_window,
+            passages=res.passages,
+        )
+
+    def ask(self, query: Query) -> AskNewsResult:
+        with _tool_errors():
+            ans = self.desk.ask(query)
+        return AskNewsResult(
+            question=ans.question,
+            answer=ans.answer,
+            refused=ans.refused,
+            citations=ans.citations,
+            as_of=ans.as_of,
+            date_window=ans.date_window,
+        )
+
+
+def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServer:
+    """The MCP server with `search_news` and `ask_news` (runtime opened when the server starts)."""
+    tools = NewsTools(settings, runtime)
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer) -> AsyncIterator[None]:
+        # Open the store and load the embedder before the first call, not during it.
+        await anyio.to_thread.run_sync(lambda: tools.desk)
+        yield
+
+    server: MCPServer = MCPServer(
+        "newsdesk",
+        instructions=(
+            "Search and question stored news articles. ask_news answers with [n] markers and exact"
+            " quoted citations (or says the articles do not contain the answer); search_news"
+            " returns the matching passages. Pass as_of for questions about relative dates."
+        ),
+        lifespan=lifespan,
+        log_level="WARNING",
+    )
+
+    @server.tool(
+        description="Find passages of stored news articles relevant to a question (no answer)."
+    )
+    def search_news(
+        question: Question,
+        as_of: AsOf = None,
+        sources: Sources = None,
+        since: Since = None,
+        until: Until = None,
+        article_ids: ArticleIds = None,
+        k: K = None,
+    ) -> SearchNewsResult:
+        return tools.search(tools.query(question, as_of, sources, since, until, article_ids, k))
+
+    @server.tool(
+        description=(
+            "Answer a question from stored news articles, citing exact quotes; says so when the"
+            " articles do not contain the answer."
+        )
+    )
+    def ask_news(
+        question: Question,
+        as_of: AsOf = None,
+        sources: Sources = None,
+        since: Since = None,
+        until: Until = None,
+        article_ids: ArticleIds = None,
+        k: K = None,
+    ) -> AskNewsResult:
+        return tools.ask(tools.query(question, as_of, sources, since, until, article_ids, k))
+
+    return server
+
+
+def run_stdio(settings: Settings) -> None:
+    build_server(settings).run("stdio")
+
+
+def run_http(settings: Settings, host: str, port: int) -> None:
+    build_server(settings).run("streamable-http", host=host, port=port)

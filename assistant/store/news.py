@@ -1,0 +1,538 @@
+"""`NewsStore`: the only storage API — committed reads, the crash-safe write protocol, healing.
+
+Callers speak our vocabulary (`Filters`, `ChunkHit`, `Article`); the Chroma adapter and the local
+chunk index (`lexical`) stay behind this class.
+
+**Writes** (`write`, `delete`) hold the data dir's write lock, so processes never interleave,
+and follow one protocol that makes ingest idempotent and crash-safe:
+
+1. existing records of articles about to change get their hash cleared;
+2. the new chunks are upserted into Chroma, each tagged with the article's new content hash
+   (its *version*); ids derive from article id + position + content;
+3. the lexical index replaces those articles' rows in one SQLite transaction;
+4. chunks of those articles that are not in the new set are deleted from Chroma;
+5. the article records (text, metadata, content hash) are upserted — the commit marker;
+6. a new store generation is published (`coordination`).
+
+**Reads** return only committed chunks: a chunk is visible when its article's record hash equals
+the chunk's version, so the chunks of a crashed ingest, of a delete in progress, or of the
+version being replaced are never retrieved. Record hashes are cached per generation.
+
+**Other processes' writes** are seen within about `store_refresh_s`: every read `stat`s the
+published state (microseconds); when the generation changed, the commit cache is dropped and
+an embedded Chroma client is reopened (its HNSW index lives in this process's memory). A
+server's view is always current; only the cache expires then (same interval).
+
+**The lexical index heals itself**: missing, corrupt or unreadable → rebuilt from Chroma in a
+background thread into a new file, published atomically; meanwhile lexical reads raise
+`LexicalUnavailableError` and retrieval runs dense-only. Nothing here ranks results.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from assistant.embed.base import Embedder
+from assistant.errors import LexicalUnavailableError
+from assistant.models import Article, Filters
+from assistant.settings import Settings
+from assistant.store import codec
+from assistant.store.chroma import ChromaAdapter
+from assistant.store.coordination import Coordinator, ReadWriteLock
+from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
+from assistant.store.types import (
+    ArticleSummary,
+    ArticleWrite,
+    ChunkHit,
+    LexicalState,
+    StoreCheck,
+    StoreStats,
+)
+
+log = logging.getLogger(__name__)
+
+TimingHook = Callable[[str, float], None]
+"""Called with (operation, milliseconds) after each timed store operation (benchmarks)."""
+
+
+class NewsStore:
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.timer: TimingHook | None = None
+        self._coord = Coordinator(settings.data_dir)
+        self._chroma = ChromaAdapter(settings, embedder)
+        self._view = ReadWriteLock()  # guards swapping the lexical index
+        self._refresh_lock = threading.Lock()
+        self._heal_lock = threading.Lock()
+        self._commits: dict[str, str] = {}
+        self._commits_at = time.monotonic()
+        self._sources: dict[str, int] | None = None
+        state = self._coord.read()
+        self._seen_stamp = self._coord.stamp()
+        self._generation = state.generation
+        self._stale = False
+        self._last_reopen = time.monotonic()
+        self._lexical_name = state.lexical_file or self._default_lexical_name()
+        self._rebuilding: threading.Thread | None = None
+        self._lexical: LexicalIndex | None = self._open_lexical(self._lexical_name)
+
+    # --- timing -------------------------------------------------------------------------------
+    @contextmanager
+    def _timed(self, name: str) -> Iterator[None]:
+        if self.timer is None:
+            yield
+            return
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timer(name, (time.perf_counter() - t0) * 1000)
+
+    # --- the view: other processes' writes, the lexical file ----------------------------------
+    def _default_lexical_name(self) -> str:
+        return f"lexical-{self.settings.collection}.v3.sqlite3"
+
+    def _open_lexical(self, name: str) -> LexicalIndex | None:
+        try:
+            return LexicalIndex(self.settings.data_dir / name, max_df=self.settings.lexical_max_df)
+        except LexicalFault as exc:
+            self._lexical_broken(exc)
+            return None
+
+    def refresh(self) -> None:
+        """Bring this process's view up to date with what other processes committed."""
+        if not self._refresh_lock.acquire(blocking=False):
+            return  # another thread is refreshing right now; this read uses the current view
+        try:
+            self._refresh()
+        finally:
+            self._refresh_lock.release()
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        stamp = self._coord.stamp()
+        if stamp != self._seen_stamp:
+            state = self._coord.read()
+            if state.lexical_file and state.lexical_file != self._lexical_name:
+                self._switch_lexical(state.lexical_file)
+            if state.generation != self._generation:
+                self._forget()
+                self._stale = True
+                self._generation = state.generation
+            self._seen_stamp = stamp
+        if self._chroma.embedded:
+            if self._stale and now - self._last_reopen >= self.settings.store_refresh_s:
+                with self._coord.shared_nowait() as got:
+                    if got:  # never while another process is writing: its files are in flux
+                        with self._timed("reopen"):
+                            self._chroma.reopen()
+                        self._stale = False
+                        self._last_reopen = now
+        elif now - self._commits_at >= self.settings.store_refresh_s:
+            # Writers on other machines publish nothing here: expire what we cached.
+            self._forget()
+        lexical = self._lexical
+        if lexical is not None and not lexical.path.exists() and self._rebuilding is None:
+            self._lexical_broken(LexicalFault(f"{lexical.path.name} was deleted"))
+
+    def _forget(self) -> None:
+        self._commits = {}
+        self._commits_at = time.monotonic()
+        self._sources = None
+
+    def _switch_lexical(self, name: str) -> None:
+        fresh = self._open_lexical(name)
+        with self._view.writing():
+            old, self._lexical, self._lexical_name = self._lexical, fresh, name
+        if old is not None:
+            old.close()
+        self._sources = None
+
+    # --- lexical healing ----------------------------------------------------------------------
+    @property
+    def lexical_state(self) -> LexicalState:
+        return "rebuilding" if self._rebuilding is not None or self._lexical is None else "ready"
+
+    def _lexical_broken(self, exc: Exception) -> None:
+        """Start rebuilding the lexical index (once) after it was found broken."""
+        with self._heal_lock:
+            if self._rebuilding is not None:
+                return
+            log.warning("lexical index unusable (%s): rebuilding it from Chroma", exc)
+            self._rebuilding = threading.Thread(
+                target=self._rebuild_in_background, name="lexical-rebuild", daemon=True
+            )
+            self._rebuilding.start()
+
+    def _rebuild_in_background(self) -> None:
+        try:
+            self.rebuild_lexical()
+        except Exception:
+            log.exception("rebuilding the lexical index failed; will retry on the next fault")
+        finally:
+            self._rebuilding = None
+
+    def rebuild_lexical(self) -> int:
+        """Build a new lexical index from Chroma's committed chunks and switch every process to
+        it; returns the chunks indexed. Holds the write lock while it builds."""
+        with self._coord.exclusive():
+            name = f"lexical-{self.settings.collection}-{secrets.token_hex(4)}.v3.sqlite3"
+            path = self.settings.data_dir / name
+            t0 = time.perf_counter()
+            fresh = LexicalIndex(path, max_df=self.settings.lexical_max_df)
+            hashes = self._all_record_hashes()
+            batch: list[ChunkHit] = []
+            total = 0
+            for hit in self._chroma.iter_chunks(with_vectors=True):
+                if codec.visible(hit, hashes.get(hit.article_id)):
+                    batch.append(hit)
+                if len(batch) >= 1000:
+                    fresh.add(batch)
+                    total += len(batch)
+                    batch = []
+            fresh.add(batch)
+            total += len(batch)
+            fresh.close()
+            state = self._coord.publish(lexical_file=name)
+            old_name = self._lexical_name
+            self._switch_lexical(name)
+            self._generation = state.generation
+            self._seen_stamp = self._coord.stamp()
+            if old_name != name:
+                _remove_sqlite(self.settings.data_dir / old_name)
+            log.info(
+                "lexical index rebuilt: %d chunks in %.1f s (%s)",
+                total,
+                time.perf_counter() - t0,
+                name,
+            )
+            return total
+
+    @contextmanager
+    def _reading_lexical(self) -> Iterator[LexicalIndex]:
+        with self._view.reading():
+            lexical = self._lexical
+            if lexical is None or self._rebuilding is not None:
+                raise LexicalUnavailableError(
+                    "the lexical index is being rebuilt from Chroma; retry in a few seconds"
+                )
+            try:
+                yield lexical
+            except LexicalFault as exc:
+                self._lexical_broken(exc)
+                raise LexicalUnavailableError(
+                    "the lexical index is being rebuilt from Chroma; retry in a few seconds"
+                ) from exc
+
+    # --- committed reads ----------------------------------------------------------------------
+    def _committed(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Record hash per article id ("" or absent: not committed), cached per generation."""
+        cache = self._commits
+        missing = [a for a in dict.fromkeys(article_ids) if a not in cache]
+        if missing:
+            with self._timed("commit_check"):
+                found = self._chroma.article_hashes(missing)
+            for a in missing:
+                cache[a] = found.get(a, "")
+        return {a: cache.get(a, "") for a in article_ids}
+
+    def _visible(self, hits: list[ChunkHit]) -> list[ChunkHit]:
+        hashes = self._committed([h.article_id for h in hits])
+        return [h for h in hits if codec.visible(h, hashes.get(h.article_id))]
+
+    def _resolve_sources(self, filters: Filters) -> Filters:
+        """Sources matched case-insensitively to the spellings the store holds."""
+        if not filters.sources:
+            return filters
+        wanted = {source_key(s) for s in filters.sources}
+        known = self.sources()
+        spellings = sorted({s for s in known if source_key(s) in wanted} | set(filters.sources))
+        return filters.model_copy(update={"sources": spellings})
+
+    def dense(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[ChunkHit]:
+        """The `n` nearest committed chunks under `filters` (score: cosine), best first."""
+        self.refresh()
+        f = self._resolve_sources(filters or Filters())
+        since, until = _bounds(f)
+        with self._timed("dense"):
+            hits = self._chroma.query(vector, n, f, since, until)
+        return self._visible(hits)
+
+    def lexical(self, text: str, n: int, filters: Filters | None = None) -> list[ChunkHit]:
+        """The `n` best committed chunks by BM25 under `filters`, with their vectors.
+
+        Raises `LexicalUnavailableError` while the index is being rebuilt.
+        """
+        self.refresh()
+        f = filters or Filters()
+        since, until = _bounds(f)
+        with self._reading_lexical() as lexical, self._timed("lexical"):
+            hits = lexical.search(text, n, f, since, until)
+        return self._visible(hits)
+
+    def chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[ChunkHit]:
+        """The committed chunks among `ids`, in the order asked."""
+        self.refresh()
+        with self._timed("chunks"):
+            hits = self._chroma.get_chunks(ids, with_vectors=with_vectors)
+        return self._visible(hits)
+
+    def iter_chunks(self, with_vectors: bool = False) -> Iterator[ChunkHit]:
+        """Every committed chunk, in storage order (reads everything: not for hot paths)."""
+        hashes = self._all_record_hashes()
+        for hit in self._chroma.iter_chunks(with_vectors=with_vectors):
+            if codec.visible(hit, hashes.get(hit.article_id)):
+                yield hit
+
+    def article(self, article_id: str) -> Article | None:
+        """The committed article of that id, or None."""
+        return self.articles([article_id]).get(article_id)
+
+    def articles(self, ids: Sequence[str]) -> dict[str, Article]:
+        """The committed articles among `ids`."""
+        self.refresh()
+        with self._timed("articles"):
+            got = self._chroma.get_articles(list(dict.fromkeys(ids)))
+        return {i: a for i, (a, h) in got.items() if h}
+
+    def list_articles(self, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
+        """A page of committed articles' metadata, in storage order."""
+        self.refresh()
+        return [s for s, h in self._chroma.list_articles(limit=limit, offset=offset) if h]
+
+    def sources(self) -> dict[str, int]:
+        """Chunk count per source spelling (from the lexical index; {} while it is rebuilt)."""
+        if self._sources is None:
+            try:
+                with self._reading_lexical() as lexical:
+                    self._sources = lexical.sources()
+            except LexicalUnavailableError:
+                return {}
+        return self._sources
+
+    def hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        """Record hash per id, read fresh (ingest uses it to skip unchanged articles)."""
+        return self._chroma.article_hashes(list(ids))
+
+    def stats(self) -> StoreStats:
+        self.refresh()
+        self._chroma.heartbeat()
+        return StoreStats(
+            articles=self._chroma.count_articles(),
+            chunks=self._chroma.count_chunks(),
+            lexical=self.lexical_state,
+            generation=self._generation,
+        )
+
+    # --- writes -------------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """The write lock, a view current with other processes' writes, then a new generation."""
+        with self._coord.exclusive():
+            state = self._coord.read()
+            if state.generation != self._generation:
+                if self._chroma.embedded:
+                    self._chroma.reopen()  # our HNSW view must include their writes first
+                self._forget()
+            if state.lexical_file and state.lexical_file != self._lexical_name:
+                self._switch_lexical(state.lexical_file)
+            try:
+                yield
+            finally:
+                self._publish()
+
+    def _publish(self) -> None:
+        try:
+            published = self._coord.publish()
+        except OSError as exc:  # a full disk: the write itself has already failed or succeeded
+            log.warning("could not publish the store generation: %s", exc)
+            return
+        self._generation = published.generation
+        self._seen_stamp = self._coord.stamp()
+        self._stale = False
+        self._sources = None
+
+    def _lexical_write(self, fn: Callable[[LexicalIndex], None]) -> None:
+        """Apply a write to the lexical index; a broken index is rebuilt later (from Chroma,
+        which already holds this write), so its fault does not fail the write."""
+        lexical = self._lexical
+        if lexical is None:
+            return
+        try:
+            with self._timed("lexical_write"):
+                fn(lexical)
+        except LexicalFault as exc:
+            self._lexical_broken(exc)
+
+    def write(self, writes: Sequence[ArticleWrite], known: dict[str, str] | None = None) -> None:
+        """Apply a batch of article writes with the crash-safe protocol (module docstring)."""
+        if not writes:
+            return
+        with self._writing():
+            ids = [w.article.id for w in writes]
+            known = self.hashes(ids) if known is None else known
+            stale_records = [i for i in ids if known.get(i)]
+            if stale_records:
+                self._chroma.clear_hashes(stale_records)
+                for i in stale_records:
+                    self._commits[i] = ""
+            items = [(w.article, c, w.content_hash) for w in writes for c in w.chunks]
+            if items:
+                vectors = np.concatenate([np.asarray(w.vectors) for w in writes if w.chunks])
+                with self._timed("chroma_upsert"):
+                    self._chroma.upsert_chunks(items, vectors)
+            rows = {w.article.id: _rows(w) for w in writes}
+            self._lexical_write(lambda lex: lex.replace_articles(rows))
+            new_ids = {c.id for w in writes for c in w.chunks}
+            stale = [i for i in self._chroma.chunk_ids_of(ids) if i not in new_ids]
+            if stale:
+                self._chroma.delete_chunks(stale)
+            with self._timed("records"):
+                self._chroma.put_articles(
+                    [(w.article, w.content_hash, len(w.chunks)) for w in writes]
+                )
+            for w in writes:
+                self._commits[w.article.id] = w.content_hash
+
+    def delete(self, article_ids: Sequence[str]) -> list[str]:
+        """Remove articles and their chunks everywhere; returns the ids that existed."""
+        if not article_ids:
+            return []
+        with self._writing():
+            ids = list(dict.fromkeys(article_ids))
+            had_record = set(self.hashes(ids))
+            if had_record:
+                # Invalidate first: a crash mid-delete then reads as "not ingested".
+                self._chroma.clear_hashes(sorted(had_record))
+            chunk_ids = self._chroma.chunk_ids_of(ids)
+            self._chroma.delete_chunks(chunk_ids)
+            self._lexical_write(lambda lex: lex.replace_articles({i: [] for i in ids}))
+            if had_record:
+                self._chroma.delete_articles(sorted(had_record))
+            for i in ids:
+                self._commits.pop(i, None)
+            with_chunks = {c.split(":", 1)[0] for c in chunk_ids}
+            return [i for i in ids if i in had_record or i in with_chunks]
+
+    # --- consistency --------------------------------------------------------------------------
+    def sync_lexical(self) -> tuple[int, int]:
+        """Make the lexical index hold exactly Chroma's committed chunks: (added, removed).
+
+        Compares ids; rebuilds the file (synchronously) if it cannot be read.
+        """
+        try:
+            with self._coord.exclusive():
+                lexical = self._lexical
+                if lexical is None:
+                    raise LexicalFault("no lexical index is open")
+                in_lexical = lexical.chunk_ids()
+                in_chroma = self._chroma.all_chunk_ids()
+                extra = sorted(in_lexical - in_chroma)
+                missing = sorted(in_chroma - in_lexical)
+                if extra:
+                    lexical.delete_chunks(extra)
+                added = 0
+                hashes = self._committed(sorted({m.split(":", 1)[0] for m in missing}))
+                for lo in range(0, len(missing), 1000):
+                    got = self._chroma.get_chunks(missing[lo : lo + 1000], with_vectors=True)
+                    rows = [h for h in got if codec.visible(h, hashes.get(h.article_id))]
+                    lexical.add(rows)
+                    added += len(rows)
+        except LexicalFault as exc:
+            log.warning("lexical index unusable (%s): rebuilding it from Chroma", exc)
+            return self.rebuild_lexical(), 0
+        if extra or added:
+            log.info("lexical index synced: %d added, %d removed", added, len(extra))
+        return added, len(extra)
+
+    def check(self) -> StoreCheck:
+        """Cross-check articles, chunks and lexical index (reads everything: not for hot paths)."""
+        records = {s.id: (h, s.chunks) for s, h in self._all_summaries()}
+        per_article: dict[str, int] = {}
+        orphans: list[str] = []
+        chunk_ids: set[str] = set()
+        for hit in self._chroma.iter_chunks():
+            chunk_ids.add(hit.chunk_id)
+            per_article[hit.article_id] = per_article.get(hit.article_id, 0) + 1
+            if not codec.visible(hit, records.get(hit.article_id, ("", 0))[0]):
+                orphans.append(hit.chunk_id)
+        lexical = self._lexical
+        problems = ["no lexical index is open"] if lexical is None else lexical.integrity_errors()
+        lexical_ids = lexical.chunk_ids() if lexical is not None and not problems else set()
+        mismatch = [a for a, (h, n) in records.items() if h and n != per_article.get(a, 0)]
+        committed = chunk_ids - set(orphans)
+        return StoreCheck(
+            articles=len(records),
+            chunks=len(chunk_ids),
+            lexical_chunks=len(lexical_ids),
+            orphan_chunks=sorted(orphans),
+            missing_in_lexical=sorted(committed - lexical_ids) if not problems else [],
+            extra_in_lexical=sorted(lexical_ids - chunk_ids),
+            chunk_count_mismatch=sorted(mismatch),
+            lexical_errors=problems,
+        )
+
+    def _all_summaries(self) -> Iterator[tuple[ArticleSummary, str]]:
+        offset = 0
+        while True:
+            page = self._chroma.list_articles(limit=5000, offset=offset)
+            if not page:
+                return
+            yield from page
+            offset += len(page)
+
+    def _all_record_hashes(self) -> dict[str, str]:
+        return {s.id: h for s, h in self._all_summaries()}
+
+    def close(self) -> None:
+        """Close the lexical index's connections (the Chroma client is shared per process)."""
+        if self._lexical is not None:
+            self._lexical.close()
+
+
+def _bounds(f: Filters) -> tuple[int | None, int | None]:
+    return (
+        codec.date_to_int(f.since) if f.since else None,
+        codec.date_to_int(f.until) if f.until else None,
+    )
+
+
+def _rows(w: ArticleWrite) -> list[ChunkHit]:
+    a = w.article
+    return [
+        ChunkHit(
+            chunk_id=c.id,
+            article_id=a.id,
+            text=c.text,
+            start=c.start,
+            end=c.end,
+            index=c.index,
+            title=a.title,
+            source=a.source,
+            url=a.url,
+            published=a.published_at,
+            dates=tuple(c.dates),
+            version=w.content_hash,
+            vector=np.asarray(w.vectors[i], dtype=np.float32),
+        )
+        for i, c in enumerate(w.chunks)
+    ]
+
+
+def _remove_sqlite(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("could not remove the old lexical index %s: %s", p, exc)
