@@ -35,8 +35,8 @@ from assistant.answer.citations import markers
 from assistant.answer.extractive import REFUSAL_TEXT
 from assistant.answer.llm import SENTINEL, LLMAnswerer, MarkerRewriter, build_messages
 from assistant.app.local_llm import LocalLLM, bundled_gguf, start_local_server, xllamacpp_available
-from assistant.models import Answer, Passage, Query
 from assistant.errors import LLMNotConfiguredError, LLMUnavailableError
+from assistant.models import Answer, Passage, Query
 from assistant.openai_client import OpenAICompatClient
 from assistant.retrieve.hybrid import Retrieval
 from assistant.runtime import Runtime

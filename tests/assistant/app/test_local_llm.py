@@ -18,7 +18,8 @@ from assistant.app.local_llm import (
     start_local_server,
     xllamacpp_available,
 )
-from assistant.openai_client import LLMUnavailableError, make_client
+from assistant.errors import LLMUnavailableError
+from assistant.openai_client import make_client
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.skipif(
