@@ -13,8 +13,7 @@ Public API
   ISO 8601 "--02-26" (month-day) and "--03" (month); relative expressions are skipped.
 - ``resolve_query_dates(question, as_of)``: the ``DateWindow`` a question asks about, or None.
 - ``strip_date_expressions(question)``: the question without its relative date phrases.
-- ``mention_overlap(window, value)`` / ``window_matches(window, values)``: mention values vs a
-  window.
+- ``mention_overlap(window, value)``: a mention value vs a window.
 
 Rules for mentions (text of an article, ``reference`` = its published date)
 --------------------------------------------------------------------------
@@ -82,7 +81,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_tz
 from typing import Literal
@@ -885,13 +884,3 @@ def mention_overlap(window: DateWindow, value: str) -> float:
         if best == 1.0:
             break
     return best
-
-
-def window_matches(window: DateWindow, values: Iterable[str], *, min_score: float = 0.0) -> bool:
-    """Whether any mention value meets the window with a score above `min_score`.
-
-    The default counts any overlap (a year mention that contains the window counts); pass
-    ``min_score=0.25`` to require a day in the window or a month overlapping it, 0.5 to require
-    the mention to lie within the window.
-    """
-    return any(mention_overlap(window, v) > min_score for v in values)
