@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,8 +18,8 @@ from assistant.dates import (
     strip_date_expressions,
 )
 from assistant.models import DateMention, DateWindow
+from tests.support import SAMPLE_ARTICLE
 
-SAMPLE = Path("/work/shared/corpus/white-house-russia-sanctions.txt")
 THURSDAY = date(2022, 6, 16)
 VALUE_FORMAT = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?|--[0-9]{2}(?:-[0-9]{2})?")
 
@@ -216,7 +215,7 @@ def test_day_month_does_not_steal_a_month_day() -> None:
 
 
 def test_sample_article_without_reference() -> None:
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     mentions = extract_date_mentions(text)
     assert_spans(text, mentions)
     assert [(m.value, m.text) for m in mentions] == [
@@ -231,7 +230,7 @@ def test_sample_article_without_reference() -> None:
 
 
 def test_sample_article_with_reference() -> None:
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     mentions = extract_date_mentions(text, date(2025, 3, 10))
     assert_spans(text, mentions)
     assert [(m.value, m.text) for m in mentions] == [
@@ -488,7 +487,7 @@ def test_mention_overlap_scores() -> None:
 
 
 def test_extracted_values_match_question_windows() -> None:
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = SAMPLE_ARTICLE.read_text(encoding="utf-8")
     found = values(text, date(2025, 3, 10))
     w = resolve_query_dates("What did Trump say on Feb 26?", date(2025, 3, 10))
     assert w is not None and any(mention_overlap(w, v) > 0.5 for v in found)

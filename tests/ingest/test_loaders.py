@@ -14,11 +14,7 @@ from ingest.loaders import SUPPORTED_SUFFIXES, iter_files, load_file, load_paths
 from ingest.loaders.html import html_to_text
 from ingest.loaders.jsonl import article_from_record
 from ingest.loaders.text import guess_headline, source_from_headline
-
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-SAMPLE_ARTICLE = SHARED / "corpus" / "white-house-russia-sanctions.txt"
-DEV_CORPUS = SHARED / "eval" / "realtimeqa-2022-dev" / "corpus.jsonl"
+from tests.support import DEV_CORPUS, SAMPLE_ARTICLE
 
 BODY = (
     "A powerful storm hit the coast on Wednesday, forcing thousands of residents to evacuate "
