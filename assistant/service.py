@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.answer.base import Answerer, stream_whole
-from assistant.answer.citations import renumber, validate
+from assistant.answer.citations import validate
 from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.markers import renumber
 from assistant.models import Answer, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
 from assistant.runtime import Runtime
