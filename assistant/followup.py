@@ -29,6 +29,7 @@ from datetime import date
 
 from assistant.answer.base import Answerer
 from assistant.dates import resolve_query_dates
+from assistant.dates.vocabulary import MONTH_ABBR, MONTHS, WEEKDAYS
 from assistant.text import STOPWORDS
 
 __all__ = ["named_entities", "rewrite_conversation", "standalone", "standalone_question"]
@@ -96,37 +97,6 @@ _NOT_NAMES = frozenset(
         "if",
         "or",
         "yet",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
         "today",
         "yesterday",
         "tomorrow",
@@ -143,7 +113,7 @@ _NOT_NAMES = frozenset(
         "we",
         "you",
     ]
-)
+) | frozenset(name.lower() for name in (*MONTHS, *MONTH_ABBR, *WEEKDAYS))
 # Lower-case words allowed inside a multi-word name ("Bank of England", "Ludwig van Beethoven").
 _CONNECTORS = frozenset({"of", "de", "van", "von", "der", "al", "bin", "la", "le", "du", "da"})
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f.'’-]*")

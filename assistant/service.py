@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.answer.base import Answerer
-from assistant.answer.citations import renumber, validate
+from assistant.answer.citations import validate
 from assistant.answer.extractive import REFUSAL_TEXT
+from assistant.answer.markers import renumber
 from assistant.embed.base import Embedder
 from assistant.errors import QueryLimitError
 from assistant.models import Answer, Filters, Query, SearchResult

@@ -26,17 +26,13 @@ from benchmarks.base import open_runtime, subset_corpus
 from benchmarks.common import (
     DEV_CORPUS,
     machine,
-    machine_line,
-    md_table,
     peak_rss_mb,
     write_results,
 )
+from benchmarks.report import ingest_md
 from ingest.chunking import Chunker
 from ingest.loaders import load_paths
 from ingest.pipeline import Ingestor, embedding_text
-
-TARGET_RATIO = 0.85
-
 
 _ORDERS = (("raw", "ours", "baseline"), ("ours", "baseline", "raw"), ("baseline", "raw", "ours"))
 
@@ -132,51 +128,6 @@ def run(
     }
 
 
-def markdown(data: dict[str, Any], m: dict[str, Any]) -> str:
-    b = data["baseline"]
-    rows = [
-        [
-            "raw embedder (our chunk texts)",
-            data["chunks"],
-            data["raw_embedder_chunks_per_s"],
-            "",
-            data["raw_seconds"],
-        ],
-        [
-            "our ingest (parse + split + embed + Chroma + FTS5 + records)",
-            data["chunks"],
-            data["ingest_chunks_per_s"],
-            data["ingest_articles_per_s"],
-            data["ingest_seconds"],
-        ],
-        [
-            f"baseline (LangChain {b['chunk_size']}/{b['chunk_overlap']} + plain Chroma add)",
-            b["chunks"],
-            b["chunks_per_s"],
-            b["articles_per_s"],
-            b["seconds"],
-        ],
-    ]
-    return (
-        "# Ingest throughput\n\n"
-        f"{machine_line(m)}\n\n"
-        f"{data['articles']} dev-corpus articles: {data['chunks']} chunks ({data['tokens']}"
-        f" tokens) with our chunking {data['chunk_size']}/{data['chunk_overlap']}. Measured in"
-        f" {data['groups']} groups of articles, each group three ways back to back in a rotating"
-        " order (times summed), so the machine's load drift hits all three alike.\n\n"
-        + md_table(["measure", "chunks", "chunks/s", "articles/s", "seconds"], rows)
-        + f"\nOur ingest / raw embedder: **{data['ratio']:.2f}** (target ≥ {TARGET_RATIO})."
-        f" Peak RSS of the benchmark process (model loaded, all three ingesting):"
-        f" {data['peak_rss_mb']} MB.\n"
-        f"\nBaseline time split: split {b['split_s']} s, embed {b['embed_s']} s,"
-        f" add {b['add_s']} s. The baseline's chunks are longer (1000 vs 800 characters) and"
-        " overlap more, so its chunk count differs: compare articles/s for the same input."
-        f" Tokens embedded: ours {data['tokens']} ({data['chunks_at_token_cap']} chunks cut at"
-        f" the model's token limit), baseline {b['tokens']} ({b['chunks_at_token_cap']} cut —"
-        " text past the limit is silently not embedded).\n"
-    )
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=40)
@@ -190,7 +141,7 @@ def main() -> None:
     m = machine()
     with tempfile.TemporaryDirectory() as tmp:
         data = run(args.articles, embedder, settings, Path(tmp))
-    md = markdown(data, m)
+    md = ingest_md(data, m)
     print(md)  # noqa: T201 - a benchmark script reports on stdout
     write_results("ingest", {"machine": m, **data}, md)
 

@@ -1,6 +1,9 @@
-"""The summary note `results/README.md`: every figure against its target, with ✅/❌.
+"""The benchmark results as Markdown: each step's note (`ingest.md`, `scale.md`, `query.md`,
+`baseline.md`, `http.md`) and the summary `results/README.md`, every figure against its target
+with ✅/❌.
 
-Reads the JSON files the benchmark steps wrote into a results folder (whatever is there, so a
+A step's note is rendered from the dict the step measured and the machine it ran on. The summary
+reads the JSON files the benchmark steps wrote into a results folder (whatever is there, so a
 `--only` run refreshes its own section and keeps the others, each labelled with its own date and
 load average). For each missed target it says where the time goes, from the per-stage timings
 (and points at the pyinstrument profile when one was written). It measures nothing.
@@ -13,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import machine_line, md_table
+from benchmarks.query import STAGES
+from benchmarks.scale import SHIFT_DAYS
 
 ASK_P50_MS = 50.0
 ASK_P95_MS = 120.0
@@ -44,8 +49,13 @@ def _when(data: dict[str, Any]) -> str:
     )
 
 
+def _loads(pair: list[float] | None) -> str:
+    """'1.8 → 17.4': the 1-minute load average before and after a measurement."""
+    return f"{pair[0]:.1f} → {pair[1]:.1f}" if pair else "—"
+
+
 def _load_note(pair: list[float] | None) -> str:
-    return f" (load average {pair[0]:.1f} → {pair[1]:.1f})" if pair else ""
+    return f" (load average {_loads(pair)})" if pair else ""
 
 
 def _stage_shares(stages: dict[str, dict[str, float]]) -> str:
@@ -54,6 +64,261 @@ def _stage_shares(stages: dict[str, dict[str, float]]) -> str:
     return ", ".join(
         f"{name} {s['mean']:.1f} ms ({100 * s['mean'] / total:.0f}%)" for name, s in ranked[:5]
     )
+
+
+# --- one note per step ---------------------------------------------------------------------
+
+
+def ingest_md(data: dict[str, Any], m: dict[str, Any]) -> str:
+    """`ingest.md`: ours vs the raw embedder vs the baseline on the same articles."""
+    b = data["baseline"]
+    rows = [
+        [
+            "raw embedder (our chunk texts)",
+            data["chunks"],
+            data["raw_embedder_chunks_per_s"],
+            "",
+            data["raw_seconds"],
+        ],
+        [
+            "our ingest (parse + split + embed + Chroma + FTS5 + records)",
+            data["chunks"],
+            data["ingest_chunks_per_s"],
+            data["ingest_articles_per_s"],
+            data["ingest_seconds"],
+        ],
+        [
+            f"baseline (LangChain {b['chunk_size']}/{b['chunk_overlap']} + plain Chroma add)",
+            b["chunks"],
+            b["chunks_per_s"],
+            b["articles_per_s"],
+            b["seconds"],
+        ],
+    ]
+    return (
+        "# Ingest throughput\n\n"
+        f"{machine_line(m)}\n\n"
+        f"{data['articles']} dev-corpus articles: {data['chunks']} chunks ({data['tokens']}"
+        f" tokens) with our chunking {data['chunk_size']}/{data['chunk_overlap']}. Measured in"
+        f" {data['groups']} groups of articles, each group three ways back to back in a rotating"
+        " order (times summed), so the machine's load drift hits all three alike.\n\n"
+        + md_table(["measure", "chunks", "chunks/s", "articles/s", "seconds"], rows)
+        + f"\nOur ingest / raw embedder: **{data['ratio']:.2f}** (target ≥ {INGEST_RATIO})."
+        f" Peak RSS of the benchmark process (model loaded, all three ingesting):"
+        f" {data['peak_rss_mb']} MB.\n"
+        f"\nBaseline time split: split {b['split_s']} s, embed {b['embed_s']} s,"
+        f" add {b['add_s']} s. The baseline's chunks are longer (1000 vs 800 characters) and"
+        " overlap more, so its chunk count differs: compare articles/s for the same input."
+        f" Tokens embedded: ours {data['tokens']} ({data['chunks_at_token_cap']} chunks cut at"
+        f" the model's token limit), baseline {b['tokens']} ({b['chunks_at_token_cap']} cut —"
+        " text past the limit is silently not embedded).\n"
+    )
+
+
+def scale_md(data: dict[str, Any], m: dict[str, Any]) -> str:
+    """`scale.md`: how each level's store was built from the base, and its HNSW recall."""
+    b = data["base"]
+    rows = [
+        [
+            lv["label"],
+            lv["chunks"],
+            lv["articles"],
+            lv["max_variant"],
+            lv["build_seconds"]["total"],
+            lv["build_seconds"]["chroma_upsert"],
+            lv["build_seconds"]["lexical"],
+            lv["build_seconds"]["records_and_checks"],
+            lv["build_seconds"]["split_and_copy"],
+            (lv["hnsw_recall_at_50"] or {}).get("mean", "—"),
+            (lv["hnsw_recall_at_50"] or {}).get("min", "—"),
+            _loads(lv.get("load_avg")),
+        ]
+        for lv in data["levels"]
+    ]
+    return (
+        "# Scaled stores\n\n"
+        f"{machine_line(m)}\n\n"
+        f"Base: {b['note']} — {b['articles']} articles, {b['chunks']} chunks"
+        f" ({b['origin']}; vectors read in {b['read_seconds']} s"
+        + (f"; built in {b['build_s']} s" if b.get("build_s") else "")
+        + ").\n\n"
+        "Each level holds whole articles: the base articles (in id order), then variant 1 of every"
+        " base article, variant 2, ... until the chunk count is reached. Variant v: url + query"
+        f" `bench_variant=v`, new id from it, published date moved back v × {SHIFT_DAYS}"
+        " days, same text/title/source; chunks re-split with our chunker (dates re-resolved),"
+        " vectors copied from the base chunk with Gaussian noise σ ="
+        f" {data['variants']['perturb_sigma']} per dimension, re-normalized (exact duplicates"
+        " slowed the HNSW build and lost queries lying next to stored vectors; see"
+        " `benchmarks/scale.py`). HNSW recall@50: Chroma's top 50 vs the exact top 50 for the"
+        " dev questions (ties count as hits)."
+        " Written with `NewsStore.write` (Chroma + FTS5 + article records).\n\n"
+        + md_table(
+            [
+                "level",
+                "chunks",
+                "articles",
+                "max variant",
+                "build s",
+                "Chroma upsert s",
+                "FTS5 s",
+                "records+checks s",
+                "split+copy s",
+                "HNSW recall@50",
+                "min",
+                "load avg",
+            ],
+            rows,
+        )
+    )
+
+
+def query_md(data: dict[str, Any], m: dict[str, Any]) -> str:
+    """`query.md`: search and ask latency per level, growth, and ask by stage."""
+    rows = []
+    for lv in data["levels"]:
+        for kind in ("search", "ask"):
+            p = lv[f"{kind}_ms"]
+            rows.append(
+                [lv["label"], kind, p["p50"], p["p95"], p["p99"], p["mean"], _loads(lv["load_avg"])]
+            )
+    stages = sorted(
+        {s for lv in data["levels"] for s in lv["ask_stages_ms"]},
+        key=lambda s: STAGES.index(s) if s in STAGES else 99,
+    )
+    srows = [
+        [lv["label"], *[lv["ask_stages_ms"].get(s, {}).get("p50", "—") for s in stages]]
+        for lv in data["levels"]
+    ]
+    mrows = [
+        [lv["label"], *[lv["ask_stages_ms"].get(s, {}).get("mean", "—") for s in stages]]
+        for lv in data["levels"]
+    ]
+    g = data.get("growth")
+    growth = (
+        f"\nGrowth {g['from']} → {g['to']}: ask p50 {g['ask_p50']:.2f}x, p95 {g['ask_p95']:.2f}x,"
+        f" search p50 {g['search_p50']:.2f}x (target ≤ {GROWTH_MAX:g}x).\n"
+        if g
+        else ""
+    )
+    q = data["levels"][0]
+    return (
+        "# Query latency (no LLM)\n\n"
+        f"{machine_line(m)}\n\n"
+        f"{q['questions']} dev questions (as_of = asked_at), one at a time after {q['warmup']}"
+        " warm-up questions; wall-clock ms per call. `ask` = retrieval + extractive answer +"
+        " citation validation.\n\n"
+        + md_table(["level", "call", "p50", "p95", "p99", "mean", "load avg"], rows)
+        + growth
+        + "\n## ask by stage, p50 (ms)\n\n"
+        + md_table(["level", *stages], srows)
+        + "\n## ask by stage, mean (ms)\n\n"
+        + md_table(["level", *stages], mrows)
+    )
+
+
+def baseline_md(data: dict[str, Any], m: dict[str, Any]) -> str:
+    """`baseline.md`: plain Chroma top-k latency per level."""
+    rows = [
+        [
+            lv["label"],
+            lv["chunks"],
+            lv["embed_plus_query_ms"]["p50"],
+            lv["embed_plus_query_ms"]["p95"],
+            lv["query_only_ms"]["p50"],
+            _loads(lv["load_avg"]),
+        ]
+        for lv in data["levels"]
+    ]
+    return (
+        "# Baseline: plain Chroma top-5\n\n"
+        f"{machine_line(m)}\n\n"
+        "The chunk collection of our store at each level (cosine HNSW, ef_search as configured),"
+        " queried as a user would: embed the question with the same embedder, then"
+        f" `collection.query(query_embeddings=..., n_results={data['top_k']})`. Its ingest"
+        " (LangChain 1000/200) is in `ingest.md`.\n\n"
+        + md_table(
+            ["level", "chunks", "embed+query p50", "p95", "query only p50", "load avg"],
+            rows,
+        )
+    )
+
+
+def http_md(
+    data: dict[str, Any],
+    m: dict[str, Any],
+    *,
+    default_workers: int,
+    time_cap_s: float,
+    warmup: int,
+) -> str:
+    """`http.md`: `newsdesk serve` under load, cold start and memory per level."""
+    rows = []
+    mem_rows = []
+    for srv in data["levels"]:
+        for run in srv["load"]:
+            lat = run["latency_ms"]
+            rows.append(
+                [
+                    srv["label"],
+                    run["concurrency"],
+                    run["requests"],
+                    run["req_per_s"],
+                    lat.get("p50", "—"),
+                    lat.get("p99", "—"),
+                    run["errors"],
+                    run["seconds"],
+                    _loads(run["load_avg"]),
+                ]
+            )
+        mem_rows.append(
+            [
+                srv["label"],
+                srv["cold_start_s"],
+                srv["memory_at_ready_mb"]["rss_mb"],
+                srv["memory_after_warmup_mb"]["rss_mb"],
+                srv["memory_after_load_mb"]["rss_mb"],
+                srv["memory_after_load_mb"]["hwm_mb"],
+            ]
+        )
+    workers = data["levels"][0]["workers"] if data["levels"] else default_workers
+    return (
+        "# HTTP: newsdesk serve under load\n\n"
+        f"{machine_line(m)}\n\n"
+        f"`newsdesk serve --workers {workers}` (uvicorn) on loopback, rate limit off; load"
+        " generator: asyncio + httpx in the benchmark process on the same machine, a fixed"
+        f" number of POST /v1/ask per level (time cap {time_cap_s:g} s), the"
+        f" {data['questions']} dev questions round-robin with their as-of dates, after"
+        f" {warmup} sequential warm-up asks.\n\n"
+        + md_table(
+            [
+                "store",
+                "concurrency",
+                "requests",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "s",
+                "load avg",
+            ],
+            rows,
+        )
+        + "\n## Cold start and memory (MB, server process tree)\n\n"
+        + md_table(
+            [
+                "store",
+                "spawn → /readyz (s)",
+                "RSS at ready",
+                "RSS after warm-up",
+                "RSS after load",
+                "peak (VmHWM)",
+            ],
+            mem_rows,
+        )
+    )
+
+
+# --- the summary ---------------------------------------------------------------------------
 
 
 def summary(results: Path) -> str:

@@ -43,7 +43,6 @@ from benchmarks.common import (
     log,
     machine,
     machine_line,
-    md_table,
     write_results,
 )
 
@@ -118,7 +117,7 @@ def step_ingest(cfg: Config, settings: Settings, embedder: Embedder) -> None:
         shortest=cfg.smoke,
     )
     write_results(
-        "ingest", _with_machine(cfg, data), ingest.markdown(data, cfg.machine), cfg.results
+        "ingest", _with_machine(cfg, data), report.ingest_md(data, cfg.machine), cfg.results
     )
 
 
@@ -217,13 +216,25 @@ def step_scaled(
         },
         "levels": [{"label": lv.label, **lv.store.describe()} for lv in levels],
     }
-    write_results("scale", _with_machine(cfg, scale_data), _scale_md(cfg, scale_data), cfg.results)
+    write_results(
+        "scale",
+        _with_machine(cfg, scale_data),
+        report.scale_md(scale_data, cfg.machine),
+        cfg.results,
+    )
     if latency:
         qdata = {"levels": latency, "growth": _growth(latency, cfg.levels)}
-        write_results("query", _with_machine(cfg, qdata), _query_md(cfg, qdata), cfg.results)
+        write_results(
+            "query", _with_machine(cfg, qdata), report.query_md(qdata, cfg.machine), cfg.results
+        )
     if base_rows:
         bdata = {"levels": base_rows, "top_k": baseline.TOP_K}
-        write_results("baseline", _with_machine(cfg, bdata), _baseline_md(cfg, bdata), cfg.results)
+        write_results(
+            "baseline",
+            _with_machine(cfg, bdata),
+            report.baseline_md(bdata, cfg.machine),
+            cfg.results,
+        )
     return levels
 
 
@@ -268,207 +279,14 @@ def step_http(cfg: Config, levels: list[Level], questions: list[BenchQuestion]) 
         )
         out.append({"label": lv.label, "chunks": lv.store.chunks, **res})
     data = {"levels": out, "questions": len(questions)}
-    write_results("http", _with_machine(cfg, data), _http_md(cfg, data), cfg.results)
-
-
-# --- markdown ------------------------------------------------------------------------------
-
-
-def _loads(pair: list[float] | None) -> str:
-    """'1.8 → 17.4': the 1-minute load average before and after a measurement."""
-    return f"{pair[0]:.1f} → {pair[1]:.1f}" if pair else "—"
-
-
-def _scale_md(cfg: Config, data: dict[str, Any]) -> str:
-    b = data["base"]
-    rows = [
-        [
-            lv["label"],
-            lv["chunks"],
-            lv["articles"],
-            lv["max_variant"],
-            lv["build_seconds"]["total"],
-            lv["build_seconds"]["chroma_upsert"],
-            lv["build_seconds"]["lexical"],
-            lv["build_seconds"]["records_and_checks"],
-            lv["build_seconds"]["split_and_copy"],
-            (lv["hnsw_recall_at_50"] or {}).get("mean", "—"),
-            (lv["hnsw_recall_at_50"] or {}).get("min", "—"),
-            _loads(lv.get("load_avg")),
-        ]
-        for lv in data["levels"]
-    ]
-    return (
-        "# Scaled stores\n\n"
-        f"{machine_line(cfg.machine)}\n\n"
-        f"Base: {b['note']} — {b['articles']} articles, {b['chunks']} chunks"
-        f" ({b['origin']}; vectors read in {b['read_seconds']} s"
-        + (f"; built in {b['build_s']} s" if b.get("build_s") else "")
-        + ").\n\n"
-        "Each level holds whole articles: the base articles (in id order), then variant 1 of every"
-        " base article, variant 2, ... until the chunk count is reached. Variant v: url + query"
-        f" `bench_variant=v`, new id from it, published date moved back v × {scale.SHIFT_DAYS}"
-        " days, same text/title/source; chunks re-split with our chunker (dates re-resolved),"
-        " vectors copied from the base chunk with Gaussian noise σ ="
-        f" {data['variants']['perturb_sigma']} per dimension, re-normalized (exact duplicates"
-        " slowed the HNSW build and lost queries lying next to stored vectors; see"
-        " `benchmarks/scale.py`). HNSW recall@50: Chroma's top 50 vs the exact top 50 for the"
-        " dev questions (ties count as hits)."
-        " Written with `NewsStore.write` (Chroma + FTS5 + article records).\n\n"
-        + md_table(
-            [
-                "level",
-                "chunks",
-                "articles",
-                "max variant",
-                "build s",
-                "Chroma upsert s",
-                "FTS5 s",
-                "records+checks s",
-                "split+copy s",
-                "HNSW recall@50",
-                "min",
-                "load avg",
-            ],
-            rows,
-        )
+    md = report.http_md(
+        data,
+        cfg.machine,
+        default_workers=cfg.workers,
+        time_cap_s=cfg.http_time_cap_s,
+        warmup=cfg.warmup,
     )
-
-
-def _query_md(cfg: Config, data: dict[str, Any]) -> str:
-    rows = []
-    for lv in data["levels"]:
-        for kind in ("search", "ask"):
-            p = lv[f"{kind}_ms"]
-            rows.append(
-                [lv["label"], kind, p["p50"], p["p95"], p["p99"], p["mean"], _loads(lv["load_avg"])]
-            )
-    stages = sorted(
-        {s for lv in data["levels"] for s in lv["ask_stages_ms"]},
-        key=lambda s: query.STAGES.index(s) if s in query.STAGES else 99,
-    )
-    srows = [
-        [lv["label"], *[lv["ask_stages_ms"].get(s, {}).get("p50", "—") for s in stages]]
-        for lv in data["levels"]
-    ]
-    mrows = [
-        [lv["label"], *[lv["ask_stages_ms"].get(s, {}).get("mean", "—") for s in stages]]
-        for lv in data["levels"]
-    ]
-    g = data.get("growth")
-    growth = (
-        f"\nGrowth {g['from']} → {g['to']}: ask p50 {g['ask_p50']:.2f}x, p95 {g['ask_p95']:.2f}x,"
-        f" search p50 {g['search_p50']:.2f}x (target ≤ {report.GROWTH_MAX:g}x).\n"
-        if g
-        else ""
-    )
-    q = data["levels"][0]
-    return (
-        "# Query latency (no LLM)\n\n"
-        f"{machine_line(cfg.machine)}\n\n"
-        f"{q['questions']} dev questions (as_of = asked_at), one at a time after {q['warmup']}"
-        " warm-up questions; wall-clock ms per call. `ask` = retrieval + extractive answer +"
-        " citation validation.\n\n"
-        + md_table(["level", "call", "p50", "p95", "p99", "mean", "load avg"], rows)
-        + growth
-        + "\n## ask by stage, p50 (ms)\n\n"
-        + md_table(["level", *stages], srows)
-        + "\n## ask by stage, mean (ms)\n\n"
-        + md_table(["level", *stages], mrows)
-    )
-
-
-def _baseline_md(cfg: Config, data: dict[str, Any]) -> str:
-    rows = [
-        [
-            lv["label"],
-            lv["chunks"],
-            lv["embed_plus_query_ms"]["p50"],
-            lv["embed_plus_query_ms"]["p95"],
-            lv["query_only_ms"]["p50"],
-            _loads(lv["load_avg"]),
-        ]
-        for lv in data["levels"]
-    ]
-    return (
-        "# Baseline: plain Chroma top-5\n\n"
-        f"{machine_line(cfg.machine)}\n\n"
-        "The chunk collection of our store at each level (cosine HNSW, ef_search as configured),"
-        " queried as a user would: embed the question with the same embedder, then"
-        f" `collection.query(query_embeddings=..., n_results={data['top_k']})`. Its ingest"
-        " (LangChain 1000/200) is in `ingest.md`.\n\n"
-        + md_table(
-            ["level", "chunks", "embed+query p50", "p95", "query only p50", "load avg"],
-            rows,
-        )
-    )
-
-
-def _http_md(cfg: Config, data: dict[str, Any]) -> str:
-    rows = []
-    mem_rows = []
-    for srv in data["levels"]:
-        for run in srv["load"]:
-            lat = run["latency_ms"]
-            rows.append(
-                [
-                    srv["label"],
-                    run["concurrency"],
-                    run["requests"],
-                    run["req_per_s"],
-                    lat.get("p50", "—"),
-                    lat.get("p99", "—"),
-                    run["errors"],
-                    run["seconds"],
-                    _loads(run["load_avg"]),
-                ]
-            )
-        mem_rows.append(
-            [
-                srv["label"],
-                srv["cold_start_s"],
-                srv["memory_at_ready_mb"]["rss_mb"],
-                srv["memory_after_warmup_mb"]["rss_mb"],
-                srv["memory_after_load_mb"]["rss_mb"],
-                srv["memory_after_load_mb"]["hwm_mb"],
-            ]
-        )
-    workers = data["levels"][0]["workers"] if data["levels"] else cfg.workers
-    return (
-        "# HTTP: newsdesk serve under load\n\n"
-        f"{machine_line(cfg.machine)}\n\n"
-        f"`newsdesk serve --workers {workers}` (uvicorn) on loopback, rate limit off; load"
-        " generator: asyncio + httpx in the benchmark process on the same machine, a fixed"
-        f" number of POST /v1/ask per level (time cap {cfg.http_time_cap_s:g} s), the"
-        f" {data['questions']} dev questions round-robin with their as-of dates, after"
-        f" {cfg.warmup} sequential warm-up asks.\n\n"
-        + md_table(
-            [
-                "store",
-                "concurrency",
-                "requests",
-                "req/s",
-                "p50 ms",
-                "p99 ms",
-                "errors",
-                "s",
-                "load avg",
-            ],
-            rows,
-        )
-        + "\n## Cold start and memory (MB, server process tree)\n\n"
-        + md_table(
-            [
-                "store",
-                "spawn → /readyz (s)",
-                "RSS at ready",
-                "RSS after warm-up",
-                "RSS after load",
-                "peak (VmHWM)",
-            ],
-            mem_rows,
-        )
-    )
+    write_results("http", _with_machine(cfg, data), md, cfg.results)
 
 
 # --- entry point ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ quote is not exactly `article_text[start:end]`. No ranking of passages happens h
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,25 +75,3 @@ def validate(citations: Sequence[Citation], articles: dict[str, Article]) -> lis
         ):
             ok.append(c)
     return ok
-
-
-_MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-def markers(text: str) -> list[int]:
-    """The [n] markers in an answer text, in order of first appearance."""
-    seen: dict[int, None] = {}
-    for m in _MARKER.finditer(text):
-        seen.setdefault(int(m.group(1)), None)
-    return list(seen)
-
-
-def renumber(text: str, mapping: dict[int, int]) -> str:
-    """Rewrite [n] markers by `mapping`; markers not in it are removed (with a leading space)."""
-
-    def sub(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        return f"[{mapping[n]}]" if n in mapping else ""
-
-    out = _MARKER.sub(sub, text)
-    return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", out)).strip()

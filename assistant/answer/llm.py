@@ -1,12 +1,12 @@
 """The LLM answerer: an OpenAI-compatible chat endpoint writes the answer; we check its citations.
 
-Prompt (templates in `prompts/`): a system prompt with the rules, then the question's as-of date,
-the retrieved passages numbered [1]..[k] inside `<passage id="n">` blocks (article text that could
-close or open a block is neutralized; passages beyond `llm_context_chars` are left out) and the
-question. Passages are declared data: instructions inside articles are to be ignored. If the
-passages do not hold the answer the model must reply exactly `NOT_FOUND`.
+Prompt (`prompting`; templates in `prompts/`): a system prompt with the rules, then the question's
+as-of date, the retrieved passages numbered [1]..[k] inside `<passage id="n">` blocks (article
+text that could close or open a block is neutralized; passages beyond `llm_context_chars` are
+left out) and the question. Passages are declared data: instructions inside articles are to be
+ignored. If the passages do not hold the answer the model must reply exactly `NOT_FOUND`.
 
-Validation (what we control, whatever the model writes):
+Validation (what we control, whatever the model writes; `markers`, `refusal`, `citations`):
 - `[n]` markers (also `[1, 2]`) that point to no passage in the prompt are removed and counted in
   `Answer.dropped_markers`; kept markers are renumbered 1..m in order of first appearance.
 - Each kept marker becomes a citation narrowed to the passage sentence that best supports the
@@ -40,232 +40,26 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import prompts
 from assistant.answer.base import Answerer
 from assistant.answer.citations import best_span, make_citation
 from assistant.answer.extractive import REFUSAL_TEXT, ExtractiveAnswerer
+from assistant.answer.markers import MarkerRewriter, claims
+from assistant.answer.prompting import build_messages
+from assistant.answer.refusal import is_refusal, sentinel_state
 from assistant.embed.base import Embedder
 from assistant.errors import LLMNotConfiguredError, LLMUnavailableError
-from assistant.models import Answer, Citation, Passage
+from assistant.models import Answer, Citation
 from assistant.openai_client import OpenAICompatClient, make_client
 from assistant.retrieve.hybrid import Retrieval
 from assistant.settings import Settings
-from assistant.text import sentence_spans
 
 log = logging.getLogger(__name__)
 
-SENTINEL = "NOT_FOUND"
-"""The exact reply the prompt asks for when the passages do not contain the answer."""
-
-_SENTINEL_ANYWHERE = re.compile(r"\bNOT[_ ]FOUND\b")
-_SENTINEL_DECOR = " \t\r\n*_`\"'"
-_REFUSAL_PHRASE = re.compile(
-    r"\b(?:passages?|articles?|context|sources?|texts?|documents?|information provided)\s+"
-    r"(?:provided\s+|given\s+|above\s+)?"
-    r"(?:do(?:es)?\s*(?:not|n't)|did\s*(?:not|n't))\s+"
-    r"(?:contain|mention|say|include|provide|state|specify|answer|cover|discuss)"
-    r"|\bno (?:relevant )?information (?:about|on|regarding)\b",
-    re.IGNORECASE,
-)
-_MARKER_BODY = re.compile(r"\s*\d{1,3}(?:\s*[,\s]\s*\d{1,3})*\s*")
-_ANY_MARKER = re.compile(r"\[\d{1,3}\]")
-_PASSAGE_TAG = re.compile(r"<(\s*/?\s*passage)", re.IGNORECASE)
-_MAX_MARKER_CHARS = 24
-_CLOSING_PUNCT = ".,;:!?)"
 _FOLLOWUP_TURNS = 6
 _FOLLOWUP_CHARS = 600
 _REWRITE_LABEL = re.compile(r"^(?:standalone question|rewritten question|question)\s*:\s*", re.I)
-
-
-# --- prompt --------------------------------------------------------------------------------------
-def neutralize(text: str) -> str:
-    """Article text that cannot close or open a `<passage>` block (`<` → `‹` before `passage`)."""
-    return _PASSAGE_TAG.sub(r"‹\1", text)
-
-
-def _one_line(value: object) -> str:
-    return neutralize(" ".join(str(value).split()))
-
-
-def _attr(value: object) -> str:
-    """A metadata value safe inside a double-quoted tag attribute, on one line."""
-    return _one_line(value).replace('"', "'").replace("<", "‹").replace(">", "›")
-
-
-def format_passages(passages: Sequence[Passage], budget_chars: int) -> tuple[str, int]:
-    """The numbered passage blocks and how many passages fit in `budget_chars` of article text.
-
-    The first passage is always included (cut to the budget if it alone exceeds it).
-    """
-    blocks: list[str] = []
-    left = budget_chars
-    for i, p in enumerate(passages, start=1):
-        if i > 1 and len(p.text) > left:
-            break
-        body = neutralize(p.text if len(p.text) <= left else p.text[:left] + " …")
-        left -= len(p.text)
-        attrs = f' id="{i}"'
-        for key, value in (("title", p.title), ("source", p.source), ("published", p.published_at)):
-            if value:
-                attrs += f' {key}="{_attr(value)}"'
-        blocks.append(f"<passage{attrs}>\n{body}\n</passage>")
-    return "\n\n".join(blocks), len(blocks)
-
-
-def build_messages(
-    question: str, retrieval: Retrieval, budget_chars: int
-) -> tuple[list[dict[str, str]], int]:
-    """System + user messages for `question`, and the number of passages put in the prompt."""
-    passages_text, count = format_passages(retrieval.passages, budget_chars)
-    plan = retrieval.plan
-    w = plan.window
-    if w is None:
-        date_note = ""
-    elif w.start == w.end:
-        date_note = f"The question asks about {w.start.isoformat()}."
-    else:
-        date_note = f"The question asks about {w.start.isoformat()} to {w.end.isoformat()}."
-    user = prompts.render(
-        "answer",
-        as_of=plan.as_of.isoformat(),
-        date_note=date_note,
-        passages=passages_text,
-        question=" ".join(question.split()),
-        sentinel=SENTINEL,
-    )
-    system = prompts.render("system", sentinel=SENTINEL)
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}], count
-
-
-# --- marker validation (streaming) ---------------------------------------------------------------
-@dataclass
-class MarkerRewriter:
-    """Rewrites `[n]` markers in text fed piece by piece: valid ones renumbered, others removed.
-
-    Valid passage numbers are 1..`passages`. Output pieces concatenate to the final answer text:
-    leading and trailing whitespace is dropped, and a removed marker takes the space before it
-    along when punctuation follows ("foo [7]." → "foo."). Text that might still become a marker
-    ("[1") is held back until it is decided.
-    """
-
-    passages: int
-    mapping: dict[int, int] = field(default_factory=dict)
-    """passage number (1-based) → citation number, in order of first appearance"""
-    positions: list[tuple[int, int]] = field(default_factory=list)
-    """(passage number, offset in `text`) of every kept marker"""
-    dropped: int = 0
-    text: str = ""
-    _pending: str = ""
-    _ws: str = ""
-    _after_drop: bool = False
-
-    def feed(self, piece: str) -> str:
-        before = len(self.text)
-        for ch in piece:
-            self._char(ch)
-        return self.text[before:]
-
-    def flush(self) -> str:
-        before = len(self.text)
-        if self._pending:
-            literal, self._pending = self._pending, ""
-            for ch in literal:
-                self._plain(ch)
-        self._ws = ""
-        return self.text[before:]
-
-    def _char(self, ch: str) -> None:
-        if not self._pending:
-            if ch == "[":
-                self._pending = "["
-            else:
-                self._plain(ch)
-            return
-        if ch == "]":
-            body, self._pending = self._pending[1:], ""
-            if _MARKER_BODY.fullmatch(body):
-                self._marker([int(x) for x in re.findall(r"\d+", body)])
-            else:
-                for c in f"[{body}]":
-                    self._plain(c)
-            return
-        if (ch.isdigit() or ch in ", ") and len(self._pending) < _MAX_MARKER_CHARS:
-            self._pending += ch
-            return
-        literal, self._pending = self._pending, ""
-        for c in literal:
-            self._plain(c)
-        self._char(ch)  # may open a new marker
-
-    def _marker(self, numbers: list[int]) -> None:
-        out = ""
-        for n in numbers:
-            if 1 <= n <= self.passages:
-                cited = self.mapping.setdefault(n, len(self.mapping) + 1)
-                self.positions.append((n, len(self.text) + len(self._ws) + len(out)))
-                out += f"[{cited}]"
-            else:
-                self.dropped += 1
-        if out:
-            self._emit(out)
-        else:
-            self._after_drop = True
-
-    def _plain(self, ch: str) -> None:
-        if ch.isspace():
-            if not self.text or (self._after_drop and self._ws):
-                return  # leading whitespace, or the double space a removed marker leaves
-            self._ws += ch
-            return
-        if self._after_drop and ch in _CLOSING_PUNCT:
-            self._ws = ""
-        self._emit(ch)
-
-    def _emit(self, s: str) -> None:
-        self.text += self._ws + s
-        self._ws = ""
-        self._after_drop = False
-
-
-def sentinel_state(raw: str) -> str:
-    """'wait' while `raw` may become the sentinel, 'refused' if it opens with it, else 'go'."""
-    head = raw.lstrip(_SENTINEL_DECOR)
-    if head.startswith(SENTINEL) or head.startswith("NOT FOUND"):
-        return "refused"
-    if SENTINEL.startswith(head) or "NOT FOUND".startswith(head):
-        return "wait"
-    return "go"
-
-
-def is_refusal(raw: str, text: str, has_citations: bool) -> bool:
-    """The model said the passages do not contain the answer (sentinel, or in plain words)."""
-    if _SENTINEL_ANYWHERE.search(raw):
-        return True
-    spans = sentence_spans(text)
-    first = text[spans[0][0] : spans[0][1]] if spans else text
-    if _REFUSAL_PHRASE.search(first):
-        return True
-    return not has_citations and bool(_REFUSAL_PHRASE.search(text))
-
-
-def claims(text: str, positions: Sequence[tuple[int, int]]) -> dict[int, str]:
-    """For each cited passage number, the answer sentences carrying its markers (markers removed).
-
-    A marker opening a sentence ("... softened. [1]") belongs to the sentence before it.
-    """
-    spans = sentence_spans(text)
-    out: dict[int, list[str]] = {}
-    for n, pos in positions:
-        idx = max((i for i, (s, _) in enumerate(spans) if s <= pos), default=0)
-        if spans and idx > 0 and not _ANY_MARKER.sub("", text[spans[idx][0] : pos]).strip():
-            idx -= 1
-        sentence = text[spans[idx][0] : spans[idx][1]] if spans else text
-        parts = out.setdefault(n, [])
-        if sentence not in parts:
-            parts.append(sentence)
-    return {n: _ANY_MARKER.sub("", " ".join(parts)) for n, parts in out.items()}
 
 
 # --- the answerer --------------------------------------------------------------------------------

@@ -85,15 +85,6 @@ class MiniLMEmbedder:
             out[idx] = self._embed_batch([texts[i] for i in idx])
         return out
 
-    def token_embeddings(self, text: str) -> tuple[Vectors, list[tuple[int, int]]]:
-        """Per-token contextual vectors (normalized) and their character offsets in `text`."""
-        enc = self.tokenizer.encode(text)
-        hidden = self._run([enc.ids], [enc.attention_mask], [enc.type_ids])[0]
-        keep = [i for i, (s, e) in enumerate(enc.offsets) if e > s]
-        vecs = hidden[keep]
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True).clip(min=1e-12)
-        return vecs.astype(np.float32), [enc.offsets[i] for i in keep]
-
     def _run(self, ids: list[list[int]], mask: list[list[int]], types: list[list[int]]) -> Vectors:
         feeds = {
             "input_ids": np.asarray(ids, dtype=np.int64),

@@ -14,10 +14,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from assistant.answer.markers import MARKER
 from evals.metrics.base import MetricResult, result
 from evals.records import QuestionRecord
 
-_MARKER = re.compile(r"\[\d{1,3}\]")
 _SPACERS = re.compile(r"[-‐‑‒–—―/]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "′": "'"})
 _PUNCT = set(string.punctuation) | {"…", "«", "»", "·"}
@@ -27,7 +27,7 @@ _ARTICLES = re.compile(r"\b(a|an|the)\b")
 def normalize(text: str) -> str:
     """The comparable form of an answer or passage text (see the module docstring)."""
     t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    t = _MARKER.sub(" ", t).lower()
+    t = MARKER.sub(" ", t).lower()
     t = _SPACERS.sub(" ", t)
     t = "".join(ch for ch in t if ch not in _PUNCT)
     t = _ARTICLES.sub(" ", t)

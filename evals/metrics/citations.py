@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.answer.markers import MARKER
 from assistant.text import content_words, sentence_spans
 from evals.metrics.base import MetricResult, result
 from evals.metrics.retrieval import gold_keys, normalize_url
@@ -25,7 +26,7 @@ LEXICAL_SUPPORT = 0.6
 COSINE_SUPPORT = 0.75
 """Embedding cosine between a sentence and a cited quote that counts as support."""
 _STEM = 5
-_MARKERS = re.compile(r"(?:\s*\[\d{1,3}\])+")
+_MARKERS = re.compile(rf"(?:\s*{MARKER.pattern})+")  # a run of markers: "[1][2]", "[1] [3]"
 _NUM = re.compile(r"\d{1,3}")
 
 

@@ -19,8 +19,7 @@ from typing import Any
 import feedparser
 
 from assistant.models import Article, LoadError
-from ingest.loaders.html import html_to_text, plain_paragraphs
-from ingest.loaders.text import (
+from ingest.loaders.common import (
     UnreadableError,
     bom_encoding,
     build_article,
@@ -28,6 +27,7 @@ from ingest.loaders.text import (
     parse_date,
     read_bytes,
 )
+from ingest.loaders.html import html_to_text, plain_paragraphs
 
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})  # RSS 2.0/0.9x, Atom, RSS 1.0 (rdf:RDF)
 _PROLOG_RE = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", re.DOTALL | re.IGNORECASE)

@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from trafilatura.settings import Document
 
 from assistant.models import Article, LoadError
-from ingest.loaders.text import UnreadableError, build_article, decode_text, read_bytes
+from ingest.loaders.common import UnreadableError, build_article, decode_text, read_bytes
 
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}  # markup dates only
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

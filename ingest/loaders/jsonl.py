@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.models import Article, LoadError
-from ingest.loaders.text import (
+from ingest.loaders.common import (
     UnreadableError,
     bom_encoding,
     build_article,

@@ -8,17 +8,13 @@ from pathlib import Path
 
 import pytest
 
-import ingest.loaders as loaders
+import ingest.loaders.files as loader_files
 from assistant.models import Article, LoadError, article_id_for
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_files, load_file, load_paths
+from ingest.loaders.headline import guess_headline, source_from_headline
 from ingest.loaders.html import html_to_text
 from ingest.loaders.jsonl import article_from_record
-from ingest.loaders.text import guess_headline, source_from_headline
-
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-SAMPLE_ARTICLE = SHARED / "corpus" / "white-house-russia-sanctions.txt"
-DEV_CORPUS = SHARED / "eval" / "realtimeqa-2022-dev" / "corpus.jsonl"
+from tests.support import DEV_CORPUS, SAMPLE_ARTICLE
 
 BODY = (
     "A powerful storm hit the coast on Wednesday, forcing thousands of residents to evacuate "
@@ -602,7 +598,7 @@ def test_undecodable_files_are_reported(tmp_path: Path, data: bytes) -> None:
 def test_unreadable_and_too_large_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "a.txt"
     path.write_text("Some headline here\n\n" + BODY, encoding="utf-8")
-    monkeypatch.setattr("ingest.loaders.text.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("ingest.loaders.common.MAX_FILE_BYTES", 10)
     assert "too large" in one_error(path).reason
     monkeypatch.undo()
 
@@ -619,7 +615,7 @@ def test_unexpected_loader_failure_becomes_a_load_error(
     def explode(path: Path) -> list[Article | LoadError]:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(loaders._LOADERS, ".txt", explode)
+    monkeypatch.setitem(loader_files._LOADERS, ".txt", explode)
     path = tmp_path / "a.txt"
     path.write_text(BODY, encoding="utf-8")
     assert one_error(path).reason == "unexpected error: RuntimeError: boom"

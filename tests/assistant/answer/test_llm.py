@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -31,9 +30,11 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assistant.answer.citations import markers
 from assistant.answer.extractive import REFUSAL_TEXT
-from assistant.answer.llm import SENTINEL, LLMAnswerer, MarkerRewriter, build_messages
+from assistant.answer.llm import LLMAnswerer
+from assistant.answer.markers import MARKER, MarkerRewriter, markers
+from assistant.answer.prompting import build_messages
+from assistant.answer.refusal import SENTINEL
 from assistant.app.local_llm import LocalLLM, bundled_gguf, start_local_server, xllamacpp_available
 from assistant.errors import LLMNotConfiguredError, LLMUnavailableError
 from assistant.models import Answer, Passage, Query
@@ -559,11 +560,7 @@ def local_answerer(rt: Runtime, llm: LocalLLM, **overrides: Any) -> tuple[LLMAns
 
 
 def invalid_markers(raw: str, passages_in_prompt: int) -> int:
-    return sum(
-        1
-        for m in re.finditer(r"\[(\d{1,3})\]", raw)
-        if not 1 <= int(m.group(1)) <= passages_in_prompt
-    )
+    return sum(1 for m in MARKER.finditer(raw) if not 1 <= int(m.group(1)) <= passages_in_prompt)
 
 
 @needs_local_model
