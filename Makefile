@@ -28,6 +28,7 @@ demo: install
 serve: install
 	$(BIN)/newsdesk serve --data-dir $(DATA)
 
+## lint: ruff, mypy and the import contracts (pyproject's [tool.importlinter])
 ## test: the whole suite, slow tests included (what CI runs)
 test: install
 	$(BIN)/python -m pytest -q
@@ -38,6 +39,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check assistant ingest evals tests benchmarks
 	$(BIN)/mypy assistant ingest evals
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

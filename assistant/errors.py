@@ -72,6 +72,15 @@ class LocalLLMError(LLMUnavailableError):
 
 
 # --- ingest and evaluation ----------------------------------------------------------------------
+class UnreadableInputError(NewsdeskError):
+    """One input (a file, a line) cannot become an article; the ingest reports it and goes on."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
 class IngestError(NewsdeskError):
     """An ingest could not run at all (as opposed to one bad article, which is only reported)."""
 

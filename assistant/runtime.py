@@ -62,6 +62,13 @@ class Runtime:
             emb.warm_up()
         return cls(settings=settings, embedder=emb, store=NewsStore(settings, emb))
 
+    def with_settings(self, settings: Settings) -> Runtime:
+        """A runtime for other settings of the same store (limits, keys, LLM endpoint): it
+        shares this one's embedder and open store, and builds its own answerers and service."""
+        if settings == self.settings:
+            return self
+        return Runtime(settings=settings, embedder=self.embedder, store=self.store)
+
     @cached_property
     def chunker(self) -> Chunker:
         return Chunker.from_settings(self.settings)

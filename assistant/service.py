@@ -41,9 +41,12 @@ def check_k(k: int | None, settings: Settings) -> int:
     if k is None:
         return settings.top_k
     if k < 1:
-        raise QueryLimitError(f"k: must be at least 1, got {k}")
+        raise QueryLimitError(f"k: must be between 1 and {settings.max_k}, got {k}")
     if k > settings.max_k:
-        raise QueryLimitError(f"k: {k} is more than the limit of {settings.max_k}")
+        raise QueryLimitError(
+            f"k: {k} is more than the limit of {settings.max_k} (k must be between 1 and"
+            f" {settings.max_k})"
+        )
     return k
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 
+from assistant.errors import StoreUnavailableError
 from assistant.models import Filters
 from assistant.store.codec import int_to_date
 from assistant.store.types import ChunkHit
@@ -72,7 +73,7 @@ _MIN_TERMS = 3
 _TRANSIENT = ("locked", "busy")
 
 
-class LexicalFault(Exception):
+class LexicalFault(StoreUnavailableError):
     """The index file is missing, corrupt or not an index: rebuild it (not the caller's error)."""
 
 

@@ -14,11 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import DatasetError
 from evals.datasets.labels import needs_date, question_type
-
-
-class DatasetError(ValueError):
-    """The dataset folder or one of its records is malformed (the message says where)."""
 
 
 @dataclass(frozen=True)

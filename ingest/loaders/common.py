@@ -2,7 +2,7 @@
 text plus a metadata mapping (field types checked, source and id defaulted, dates parsed).
 
 Loads no format itself (`text`, `jsonl`, `html`, `feeds` do). Problems are raised as
-`UnreadableError` (or ValueError for a wrongly typed field); loaders turn them into LoadErrors.
+`UnreadableInputError` (or ValueError for a wrongly typed field); loaders turn them into LoadErrors.
 `Article.text` is kept exactly as decoded (a leading BOM dropped, `\\r\\n` turned into `\\n`):
 citations quote character offsets of the stored text.
 """
@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from dateutil.parser import UnknownTimezoneWarning
 
 from assistant.dates import parse_published
+from assistant.errors import UnreadableInputError
 from assistant.models import Article, article_id_for
 from ingest.loaders.headline import guess_headline, source_from_headline
 
@@ -44,31 +45,22 @@ _UTF8_MULTIBYTE_RE = re.compile(
 _HIGH_BYTE_RE = re.compile(rb"[\x80-\xff]")
 
 
-class UnreadableError(Exception):
-    """A file (or line) that cannot become text; loaders turn it into a LoadError."""
-
-    def __init__(self, reason: str, line: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.line = line
-
-
 # --------------------------------------------------------------------------------------------
 # reading and decoding
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
-    """The file's bytes; UnreadableError if unreadable, too large or empty (whitespace only)."""
+    """The file's bytes; UnreadableInputError if unreadable, too large or empty (blank)."""
     limit = MAX_FILE_BYTES if limit is None else limit
     try:
         size = path.stat().st_size
         if size > limit:
-            raise UnreadableError(f"file too large ({size:,} bytes; the limit is {limit:,})")
+            raise UnreadableInputError(f"file too large ({size:,} bytes; the limit is {limit:,})")
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableError(f"cannot read file: {exc.strerror or exc}") from exc
+        raise UnreadableInputError(f"cannot read file: {exc.strerror or exc}") from exc
     if not data.strip():
-        raise UnreadableError("empty file")
+        raise UnreadableInputError("empty file")
     return data
 
 
@@ -82,14 +74,14 @@ def bom_encoding(data: bytes) -> str | None:
 def check_not_binary(data: bytes) -> None:
     """NUL bytes outside a UTF-16/32 text (announced by its BOM) mean a binary file."""
     if bom_encoding(data) in (None, "utf-8-sig") and b"\x00" in data:
-        raise UnreadableError("binary file (contains NUL bytes), not text")
+        raise UnreadableInputError("binary file (contains NUL bytes), not text")
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode bytes to text: BOM, else a declared charset, else UTF-8, else a clean cp1252.
 
     The result has `\\r\\n` normalized to `\\n` and no leading BOM; nothing else is changed.
-    Raises UnreadableError for binary data, undecodable bytes or text that is mostly control
+    Raises UnreadableInputError for binary data, undecodable bytes or text that is mostly control
     characters.
     """
     check_not_binary(data)
@@ -99,7 +91,7 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError as exc:
-            raise UnreadableError(
+            raise UnreadableInputError(
                 f"invalid {codec} text (bad bytes at offset {exc.start})"
             ) from exc
     if text is None and declared:
@@ -126,11 +118,11 @@ def _fallback_decode(data: bytes, error: UnicodeDecodeError) -> str:
     if utf8_bytes * 2 > high:
         # Mostly valid UTF-8 with a few corrupt bytes: cp1252 would turn every accent into
         # mojibake, so this is reported rather than guessed.
-        raise UnreadableError(f"{where}; the file is mostly UTF-8 with corrupt bytes")
+        raise UnreadableInputError(f"{where}; the file is mostly UTF-8 with corrupt bytes")
     try:
         text = data.decode(_FALLBACK_ENCODING)
     except UnicodeDecodeError as exc:
-        raise UnreadableError(f"{where}, and not {_FALLBACK_ENCODING} text either") from exc
+        raise UnreadableInputError(f"{where}, and not {_FALLBACK_ENCODING} text either") from exc
     return text
 
 
@@ -140,7 +132,7 @@ def check_looks_like_text(text: str) -> None:
         return
     bad = len(text) - len(_CONTROL_RE.sub("", text))
     if bad > MAX_CONTROL_SHARE * len(text):
-        raise UnreadableError(
+        raise UnreadableInputError(
             f"binary data: {bad} of {len(text)} characters are control characters, not text"
         )
 
@@ -149,7 +141,7 @@ def read_text(path: Path) -> str:
     """The decoded, newline-normalized text of a file (see decode_text); never empty."""
     text = decode_text(read_bytes(path))
     if not text.strip():
-        raise UnreadableError("empty file")
+        raise UnreadableInputError("empty file")
     return text
 
 

@@ -20,7 +20,7 @@ import feedparser
 
 from assistant.models import Article, LoadError
 from ingest.loaders.common import (
-    UnreadableError,
+    UnreadableInputError,
     bom_encoding,
     build_article,
     check_not_binary,
@@ -119,7 +119,7 @@ def load(path: Path) -> Iterator[Article | LoadError]:
     try:
         data = read_bytes(path)
         check_not_binary(data)
-    except UnreadableError as exc:
+    except UnreadableInputError as exc:
         yield LoadError(origin=origin, reason=exc.reason, line=exc.line)
         return
     if path.suffix.lower() == ".xml" and not looks_like_feed(data):

@@ -18,8 +18,9 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import Document
 
+from assistant.errors import UnreadableInputError
 from assistant.models import Article, LoadError
-from ingest.loaders.common import UnreadableError, build_article, decode_text, read_bytes
+from ingest.loaders.common import build_article, decode_text, read_bytes
 
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}  # markup dates only
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -168,7 +169,7 @@ def load(path: Path) -> Iterator[Article | LoadError]:
     try:
         data = read_bytes(path)
         markup = decode_text(data, declared=declared_charset(data))
-    except UnreadableError as exc:
+    except UnreadableInputError as exc:
         yield LoadError(origin=origin, reason=exc.reason, line=exc.line)
         return
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.models import Article, LoadError
 from ingest.loaders.common import (
-    UnreadableError,
+    UnreadableInputError,
     bom_encoding,
     build_article,
     check_looks_like_text,
@@ -55,7 +55,7 @@ def article_from_record(obj: Mapping[str, Any], origin: str) -> Article:
     text = _record_text(obj).replace("\r\n", "\n")
     try:
         check_looks_like_text(text)
-    except UnreadableError as exc:
+    except UnreadableInputError as exc:
         raise ValueError(f"'text' is {exc.reason}") from exc
     return build_article(text, obj, origin)
 
@@ -89,7 +89,7 @@ def _load_json(path: Path) -> Iterator[Article | LoadError]:
     origin = str(path)
     try:
         doc = read_text(path)
-    except UnreadableError as exc:
+    except UnreadableInputError as exc:
         yield LoadError(origin=origin, reason=exc.reason, line=exc.line)
         return
     try:
@@ -155,11 +155,11 @@ def _load_jsonl(path: Path) -> Iterator[Article | LoadError]:
                 lines: Iterator[tuple[int, bytes | str]] = enumerate(read_text(path).split("\n"), 1)
             else:
                 if b"\x00" in head:
-                    raise UnreadableError("binary file (contains NUL bytes), not text")
+                    raise UnreadableInputError("binary file (contains NUL bytes), not text")
                 fh.seek(0)
                 lines = enumerate(fh, 1)
             yield from _jsonl_records(lines, origin)
-    except UnreadableError as exc:
+    except UnreadableInputError as exc:
         yield LoadError(origin=origin, reason=exc.reason, line=exc.line)
     except OSError as exc:
         yield LoadError(origin=origin, reason=f"cannot read file: {exc.strerror or exc}")
@@ -175,7 +175,7 @@ def _jsonl_records(
         any_content = True
         try:
             line = raw if isinstance(raw, str) else decode_text(raw)
-        except UnreadableError as exc:
+        except UnreadableInputError as exc:
             yield LoadError(origin=origin, reason=exc.reason, line=lineno)
             continue
         line = line.strip().removeprefix("\ufeff")

@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from assistant.errors import UnreadableInputError
 from assistant.models import Article, LoadError
-from ingest.loaders.common import UnreadableError, build_article, read_text
+from ingest.loaders.common import build_article, read_text
 
 # --------------------------------------------------------------------------------------------
 # front matter
@@ -33,7 +34,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
 
     The body is everything after the closing `---`, minus the blank lines right after it.
     A block between `---` lines that is not a YAML mapping (e.g. a Markdown rule and a setext
-    heading) is not front matter. Invalid YAML raises UnreadableError with its line number.
+    heading) is not front matter. Invalid YAML raises UnreadableInputError with its line number.
     """
     match = _FRONT_MATTER_RE.match(text)
     if not match:
@@ -45,7 +46,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the "---"
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-        raise UnreadableError(f"invalid YAML front matter: {problem}", line=line) from exc
+        raise UnreadableInputError(f"invalid YAML front matter: {problem}", line=line) from exc
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
@@ -64,7 +65,7 @@ def load(path: Path) -> Iterator[Article | LoadError]:
     try:
         raw = read_text(path)
         meta, body = split_front_matter(raw)
-    except UnreadableError as exc:
+    except UnreadableInputError as exc:
         yield LoadError(origin=origin, reason=exc.reason, line=exc.line)
         return
     if meta is None:

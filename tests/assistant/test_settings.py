@@ -91,10 +91,29 @@ def test_out_of_bounds_environment_value_names_the_setting(
         Settings()
 
 
-def test_store_paths_derive_from_data_dir_and_collection(tmp_path: Path) -> None:
+def test_store_paths_derive_from_data_dir(tmp_path: Path) -> None:
     s = Settings(data_dir=tmp_path, collection="abc")
     assert s.chroma_path == tmp_path / "chroma"
-    assert s.lexical_path == tmp_path / "lexical-abc.v2.sqlite3"
     moved = s.model_copy(update={"data_dir": tmp_path / "other"})
     assert moved.chroma_path == tmp_path / "other" / "chroma"
-    assert moved.lexical_path == tmp_path / "other" / "lexical-abc.v2.sqlite3"
+
+
+def test_settings_handed_over_whole_to_child_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.settings import HANDOVER_VARIABLE, get_settings, handed_over
+
+    parent = Settings(
+        data_dir=tmp_path / "d", api_keys=["k1", "k2"], llm_base_url="http://127.0.0.1:9/v1"
+    )
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "not-this-one"))
+    get_settings.cache_clear()
+    try:
+        with handed_over(parent) as path:
+            assert path.stat().st_mode & 0o077 == 0  # readable by this user only
+            child = get_settings()
+            assert child == parent and child.data_dir == tmp_path / "d"
+            assert [k.get_secret_value() for k in child.api_keys] == ["k1", "k2"]
+        assert not path.exists() and HANDOVER_VARIABLE not in os.environ
+    finally:
+        get_settings.cache_clear()

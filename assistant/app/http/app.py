@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def _start(settings: Settings, runtime: Runtime | None) -> Runtime:
     """Open (or reuse) the runtime, bring the lexical index in line with Chroma, build the
     default answerer: everything a first request would otherwise wait for."""
-    rt = runtime if runtime is not None else Runtime.open(settings, warm=True)
+    rt = runtime.with_settings(settings) if runtime else Runtime.open(settings, warm=True)
     added, removed = rt.store.sync_lexical()
     if added or removed:
         log.info("lexical index synced at start-up: %d added, %d removed", added, removed)

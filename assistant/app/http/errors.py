@@ -197,9 +197,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         rid,
         exc_info=(type(exc), exc, exc.__traceback__),
     )
-    return error_response(
-        500, f"internal error (logged on the server as request {rid})", "internal_error"
-    )
+    # The id is in the X-Request-ID header of this response and in the log line.
+    return error_response(500, "internal error (logged on the server)", "internal_error")
 
 
 def install_error_handlers(app: FastAPI) -> None:

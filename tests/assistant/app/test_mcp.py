@@ -87,7 +87,7 @@ def test_stdio_server_via_the_cli(sample_runtime: Runtime) -> None:
 
 @pytest.fixture(scope="module")
 def http_url(sample_runtime: Runtime) -> Iterator[str]:
-    server = build_server(sample_runtime.settings, desk=sample_runtime.desk)
+    server = build_server(sample_runtime.settings, sample_runtime)
     config = uvicorn.Config(
         server.streamable_http_app(), host="127.0.0.1", port=0, log_level="warning", ws="none"
     )
