@@ -73,6 +73,7 @@ class NewsStore:
         self._view = ReadWriteLock()  # guards swapping the lexical index
         self._refresh_lock = threading.Lock()
         self._heal_lock = threading.Lock()
+        self._rebuild_lock = threading.Lock()
         self._commits: dict[str, str] = {}
         self._commits_at = time.monotonic()
         self._sources: dict[str, int] | None = None
@@ -83,6 +84,7 @@ class NewsStore:
         self._last_reopen = time.monotonic()
         self._lexical_name = state.lexical_file or self._default_lexical_name()
         self._rebuilding: threading.Thread | None = None
+        self._lexical_fault = ""
         self._lexical: LexicalIndex | None = self._open_lexical(self._lexical_name)
 
     # --- timing -------------------------------------------------------------------------------
@@ -168,8 +170,10 @@ class NewsStore:
             if self._rebuilding is not None:
                 return
             log.warning("lexical index unusable (%s): rebuilding it from Chroma", exc)
+            # Not a daemon: a process that found the index broken (even a one-shot CLI) finishes
+            # healing it before it exits, instead of being torn down inside a Chroma call.
             self._rebuilding = threading.Thread(
-                target=self._rebuild_in_background, name="lexical-rebuild", daemon=True
+                target=self._rebuild_in_background, name="lexical-rebuild"
             )
             self._rebuilding.start()
 
@@ -183,7 +187,15 @@ class NewsStore:
 
     def rebuild_lexical(self) -> int:
         """Build a new lexical index from Chroma's committed chunks and switch every process to
-        it; returns the chunks indexed. Holds the write lock while it builds."""
+        it; returns the chunks indexed. Holds the write lock while it builds. A rebuild already
+        running in this process is waited for instead of repeated."""
+        asked_for = self._lexical_name
+        with self._rebuild_lock:
+            if self._lexical_name != asked_for and self._lexical is not None:
+                return self._lexical.count()  # rebuilt meanwhile
+            return self._rebuild()
+
+    def _rebuild(self) -> int:
         with self._coord.exclusive():
             name = f"lexical-{self.settings.collection}-{secrets.token_hex(4)}.v3.sqlite3"
             path = self.settings.data_dir / name
@@ -205,6 +217,7 @@ class NewsStore:
             state = self._coord.publish(lexical_file=name)
             old_name = self._lexical_name
             self._switch_lexical(name)
+            self._lexical_fault = ""
             self._generation = state.generation
             self._seen_stamp = self._coord.stamp()
             if old_name != name:
@@ -466,7 +479,11 @@ class NewsStore:
             if not codec.visible(hit, records.get(hit.article_id, ("", 0))[0]):
                 orphans.append(hit.chunk_id)
         lexical = self._lexical
-        problems = ["no lexical index is open"] if lexical is None else lexical.integrity_errors()
+        problems = (
+            [f"unreadable ({self._lexical_fault}); being rebuilt from Chroma"]
+            if lexical is None
+            else lexical.integrity_errors()
+        )
         lexical_ids = lexical.chunk_ids() if lexical is not None and not problems else set()
         mismatch = [a for a, (h, n) in records.items() if h and n != per_article.get(a, 0)]
         committed = chunk_ids - set(orphans)
