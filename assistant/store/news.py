@@ -86,6 +86,7 @@ class NewsStore:
         self._rebuilding: threading.Thread | None = None
         self._lexical_fault = ""
         self._lexical: LexicalIndex | None = self._open_lexical(self._lexical_name)
+        self._sync_if_behind()
 
     # --- timing -------------------------------------------------------------------------------
     @contextmanager
@@ -140,8 +141,10 @@ class NewsStore:
                         self._stale = False
                         self._last_reopen = now
         elif now - self._commits_at >= self.settings.store_refresh_s:
-            # Writers on other machines publish nothing here: expire what we cached.
+            # Writers on other machines publish nothing here: expire what we cached, and bring
+            # this worker's lexical index up to the server's chunks.
             self._forget()
+            self._sync_if_behind()
         lexical = self._lexical
         if lexical is not None and not lexical.path.exists() and self._rebuilding is None:
             self._lexical_broken(LexicalFault(f"{lexical.path.name} was deleted"))
@@ -437,6 +440,20 @@ class NewsStore:
             return [i for i in ids if i in had_record or i in with_chunks]
 
     # --- consistency --------------------------------------------------------------------------
+    def _sync_if_behind(self) -> None:
+        """Sync the lexical index when its row count differs from Chroma's chunk count (a new
+        or stale file, another machine's writes): two counts when nothing changed."""
+        lexical = self._lexical
+        if lexical is None:
+            return
+        try:
+            behind = lexical.count() != self._chroma.count_chunks()
+        except LexicalFault as exc:
+            self._lexical_broken(exc)
+            return
+        if behind:
+            self.sync_lexical()
+
     def sync_lexical(self) -> tuple[int, int]:
         """Make the lexical index hold exactly Chroma's committed chunks: (added, removed).
 
