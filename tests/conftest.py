@@ -11,7 +11,9 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +24,10 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from tests.support import (
     DEV_CORPUS,
-    SAMPLE_ARTICLE,
     cli_command,
-    ingest_into,
     make_settings,
     open_runtime,
+    sample_store,
 )
 
 
@@ -50,10 +51,7 @@ def runtime(settings: Settings, embedder: MiniLMEmbedder) -> Runtime:
 @pytest.fixture(scope="session")
 def sample_runtime(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Runtime:
     """A store holding just the sample article from the brief (read-only for tests)."""
-    rt = open_runtime(make_settings(tmp_path_factory.mktemp("sample")), embedder)
-    report = ingest_into(rt, [SAMPLE_ARTICLE])
-    assert report.articles_added == 1
-    return rt
+    return sample_store(tmp_path_factory.mktemp("sample"), embedder)
 
 
 @dataclass
@@ -64,24 +62,41 @@ class DevStore:
     final_report: dict[str, object] | None
 
 
+def _indexed_chunks(data_dir: Path) -> int:
+    """Chunks in the store's lexical index, read-only (0 before the first write)."""
+    files = sorted(data_dir.glob("lexical-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    if not files:
+        return 0
+    try:
+        with sqlite3.connect(f"file:{files[-1]}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM rows").fetchone()[0])
+    except sqlite3.Error:  # created but not yet initialized
+        return 0
+
+
 def _build_with_crashes(
     data_dir: Path, trials: int, seed: int = 2022
 ) -> tuple[list[float], dict[str, object]]:
-    """Ingest the dev corpus with the real CLI, kill -9 it `trials` times at random points, then
-    let a last run finish. Every kill lands mid-embedding or mid-write; the final store must equal
-    a clean ingest (checked by the tests that use this fixture)."""
+    """Ingest the dev corpus with the real CLI and kill -9 it `trials` times, then let a last run
+    finish. Each kill lands a random 0-20 s after that run's first write is visible in the store,
+    so every one interrupts an ingest that is writing; the final store must equal a clean ingest
+    (checked by the tests that use this fixture)."""
     rng = random.Random(seed)
     cmd = cli_command("ingest", "--json", "--data-dir", str(data_dir), str(DEV_CORPUS))
     kills: list[float] = []
     for _ in range(trials):
-        delay = rng.uniform(15.0, 75.0)
+        before = _indexed_chunks(data_dir)
+        started = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
+        while proc.poll() is None and _indexed_chunks(data_dir) <= before:
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            break  # it finished before this run wrote anything: nothing left to interrupt
+        time.sleep(rng.uniform(0.0, 20.0))
+        if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-            kills.append(round(delay, 1))
+            kills.append(round(time.monotonic() - started, 1))
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return kills, json.loads(done.stdout)
 

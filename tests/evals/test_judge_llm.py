@@ -6,19 +6,18 @@ YES unless the claim mentions Mars. The judge goes through the official `openai`
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from assistant.errors import LLMNotConfiguredError
 from evals.judge import LLMJudge, OfflineJudge
 from tests.support import make_settings
 from tests.support.serve import free_port
+from tests.support.servers import serving
 
 QUOTES = {1: "On February 26, Trump told reporters that sanctions could be softened."}
 
@@ -52,19 +51,8 @@ def _app(seen: list[str]) -> FastAPI:
 @pytest.fixture()
 def server() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(_app(seen), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}/v1", seen
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(_app(seen), start_timeout_s=10) as url:
+        yield f"{url}/v1", seen
 
 
 def test_llm_judge_uses_the_endpoints_verdict(server: tuple[str, list[str]], tmp_path: Any) -> None:

@@ -15,7 +15,7 @@ from evals.metrics.answers import (
     token_f1_score,
 )
 from evals.records import ChoiceRecord
-from tests.evals.fakes import question, record
+from tests.support.fakes import question, record
 
 
 def test_normalize_quotes_articles_markers_punctuation() -> None:

@@ -12,7 +12,7 @@ from evals.metrics.citations import (
     judge_support,
 )
 from evals.records import SupportJudgment
-from tests.evals.fakes import cite, question, record
+from tests.support.fakes import cite, question, record
 
 GOLD = "https://www.cnn.com/a/story/index.html"
 

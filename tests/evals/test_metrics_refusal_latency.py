@@ -7,7 +7,7 @@ import pytest
 
 from evals.metrics.latency import latency_percentile, stage_summary
 from evals.metrics.refusal import false_refusal_rate, refusal_accuracy
-from tests.evals.fakes import cite, question, record
+from tests.support.fakes import cite, question, record
 
 
 def test_refusal_accuracy_needs_refusal_without_citations() -> None:

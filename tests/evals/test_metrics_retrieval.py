@@ -15,7 +15,7 @@ from evals.metrics.retrieval import (
     recall_at_k,
     support_in_top5,
 )
-from tests.evals.fakes import question, record, refs
+from tests.support.fakes import question, record, refs
 
 G1 = "https://www.cnn.com/2022/06/12/tech/cable/index.html#:~:text=The%20company"
 G2 = "https://www.cnn.com/2022/06/13/us/idaho/"

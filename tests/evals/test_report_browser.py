@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, launch
 from tests.evals.conftest import GoldenRun
+from tests.support.browser import CHROMIUM, launch
 
 
 @pytest.mark.browser

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
-from tests.reliability.support import FIGURES, sample_store
+from tests.support import sample_store
+from tests.support.reliability import FIGURES
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -21,9 +21,9 @@ import httpx
 
 from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
-from tests.assistant.app.http.servers import serving
-from tests.reliability.support import AUTH, FEB26_QUESTION, KEY, figure, sample_store, tally
-from tests.support import DEV_CORPUS, ingest_into, make_settings
+from tests.support import DEV_CORPUS, ingest_into, make_settings, sample_store
+from tests.support.reliability import AUTH, FEB26_QUESTION, KEY, figure, tally
+from tests.support.servers import serving
 
 READERS = 3
 AFTER_ROUNDS = 2  # question rounds each reader asks after the writer is done

@@ -25,7 +25,6 @@ import pytest
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.models import Article
 from ingest.loaders.jsonl import article_from_record
-from tests.reliability.support import AUTH, KEY, figure, serve_subprocess, tally
 from tests.support import (
     DEV_CORPUS,
     SAMPLE_ARTICLE,
@@ -35,6 +34,7 @@ from tests.support import (
     open_runtime,
     stored_chunk_ids,
 )
+from tests.support.reliability import AUTH, KEY, figure, serve_subprocess, tally
 
 pytestmark = pytest.mark.slow
 

@@ -21,10 +21,10 @@ import pytest
 from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import serving
-from tests.chroma_server import ChromaServer
-from tests.reliability.support import AUTH, FEB26, FEB26_QUESTION, KEY, figure, tally
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+from tests.support.chroma_server import ChromaServer
+from tests.support.reliability import AUTH, FEB26, FEB26_QUESTION, KEY, figure, tally
+from tests.support.servers import serving
 
 STORE_ROUTES: list[tuple[str, str, object]] = [
     ("GET", "/readyz", None),

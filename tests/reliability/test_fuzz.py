@@ -35,9 +35,9 @@ from schemathesis.config import SchemathesisConfig
 
 from assistant.app.http.app import create_app
 from assistant.embed.onnx_minilm import MiniLMEmbedder
-from tests.assistant.app.http.servers import serving
-from tests.reliability.support import AUTH, KEY, sample_store, tally
-from tests.support import make_settings
+from tests.support import make_settings, sample_store
+from tests.support.reliability import AUTH, KEY, tally
+from tests.support.servers import serving
 
 MAX_EXAMPLES = 50
 MAX_BODY = 200_000

@@ -24,9 +24,9 @@ from assistant.models import Article
 from assistant.runtime import Runtime
 from ingest.chunking import Chunker
 from ingest.loaders import load_paths
-from tests.assistant.app.http.servers import serving
-from tests.reliability.support import AUTH, KEY, figure, tally
 from tests.support import ingest_into, make_settings, open_runtime
+from tests.support.reliability import AUTH, KEY, figure, tally
+from tests.support.servers import serving
 
 SCRIPT = "<script>window.__pwned=1</script>"
 INJECTION = (

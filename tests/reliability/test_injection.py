@@ -14,9 +14,9 @@ import httpx
 
 from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import serving
-from tests.reliability.support import AUTH, FEB26, FEB26_QUESTION, KEY, tally
 from tests.support import make_settings
+from tests.support.reliability import AUTH, FEB26, FEB26_QUESTION, KEY, tally
+from tests.support.servers import serving
 
 INJECTED = [
     {

@@ -16,9 +16,9 @@ import pytest
 
 from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import serving
-from tests.reliability.support import AUTH, KEY, tally
 from tests.support import make_settings
+from tests.support.reliability import AUTH, KEY, tally
+from tests.support.servers import serving
 
 LIMITS = {
     "max_body_bytes": 10_000,

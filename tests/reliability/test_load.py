@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.reliability.support import figure, rss_kib, serve_subprocess, tally
 from tests.support import SAMPLE_ARTICLE, cli_command
+from tests.support.reliability import figure, rss_kib, serve_subprocess, tally
 
 pytestmark = pytest.mark.slow
 

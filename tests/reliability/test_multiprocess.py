@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.reliability.support import AUTH, FEB26_QUESTION, KEY, figure
 from tests.support import ROOT, SAMPLE_ARTICLE, cli_command
+from tests.support.reliability import AUTH, FEB26_QUESTION, KEY, figure
 from tests.support.serve import start_serve
 
 pytestmark = pytest.mark.slow

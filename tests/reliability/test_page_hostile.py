@@ -17,10 +17,10 @@ import pytest
 
 from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import serving
-from tests.browser import BROWSER_MARKS, CHROMIUM, launch
-from tests.reliability.support import AUTH, KEY
 from tests.support import make_settings
+from tests.support.browser import BROWSER_MARKS, CHROMIUM, launch
+from tests.support.reliability import AUTH, KEY
+from tests.support.servers import serving
 
 pytestmark = BROWSER_MARKS
 

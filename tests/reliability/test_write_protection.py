@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,15 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from assistant.app.http import deps
 from assistant.app.http.app import create_app
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from tests.reliability.support import AUTH, KEY, WRONG_KEY, tally
 from tests.support import make_settings
+from tests.support.reliability import AUTH, KEY, WRONG_KEY, tally
+from tests.support.servers import serving
 
 UNUSED_DIR = Path("unused-data-dir")  # settings only; no store is opened there
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -91,22 +89,8 @@ def _body(method: str, path: str) -> Any:
 @contextmanager
 def logged_server(app: FastAPI) -> Iterator[str]:
     """uvicorn with its access log on and propagating (log_config=None), so caplog sees it."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, log_level="debug", access_log=True
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serving(app, log_config=None, log_level="debug", access_log=True) as url:
+        yield url
 
 
 def test_the_write_routes_are_the_article_writes(own_sample: Runtime) -> None:

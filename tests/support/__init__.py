@@ -37,6 +37,14 @@ def ingest_into(rt: Runtime, paths: list[Path]) -> IngestReport:
     return rt.ingestor.run(load_paths(paths))
 
 
+def sample_store(data_dir: Path, embedder: MiniLMEmbedder, **overrides: object) -> Runtime:
+    """A store of its own holding the sample article from the brief (the one builder of it)."""
+    rt = open_runtime(make_settings(data_dir, **overrides), embedder)
+    report = ingest_into(rt, [SAMPLE_ARTICLE])
+    assert report.articles_added == 1
+    return rt
+
+
 def stored_chunk_ids(store: NewsStore) -> set[str]:
     """Ids of every committed chunk of the store."""
     return {h.chunk_id for h in store.iter_chunks()}

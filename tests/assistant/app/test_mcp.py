@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import pytest
-import uvicorn
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
 from assistant.app.mcp import build_server
 from assistant.runtime import Runtime
 from tests.support import ROOT
+from tests.support.servers import serving
 
 FEB26 = (
     "On February 26, Trump told reporters that sanctions against the Russian Federation could be"
@@ -88,20 +86,8 @@ def test_stdio_server_via_the_cli(sample_runtime: Runtime) -> None:
 @pytest.fixture(scope="module")
 def http_url(sample_runtime: Runtime) -> Iterator[str]:
     server = build_server(sample_runtime.settings, sample_runtime)
-    config = uvicorn.Config(
-        server.streamable_http_app(), host="127.0.0.1", port=0, log_level="warning", ws="none"
-    )
-    http = uvicorn.Server(config)
-    thread = threading.Thread(target=http.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not http.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "MCP HTTP server did not start"
-        time.sleep(0.02)
-    port = http.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/mcp"
-    http.should_exit = True
-    thread.join(timeout=15)
+    with serving(server.streamable_http_app(), start_timeout_s=30) as url:
+        yield f"{url}/mcp"
 
 
 def test_streamable_http_server(http_url: str) -> None:

@@ -21,8 +21,8 @@ from assistant.errors import EmbedderMismatchError
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.store import NewsStore
-from tests.http_server import serve_app
 from tests.support import SAMPLE_ARTICLE, ingest_into, open_runtime
+from tests.support.servers import serving
 
 DIM = 64
 
@@ -60,7 +60,7 @@ def _app() -> FastAPI:
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with serve_app(_app()) as url:
+    with serving(_app()) as url:
         yield url + "/v1"
 
 

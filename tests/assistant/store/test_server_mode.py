@@ -10,8 +10,8 @@ import pytest
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.errors import StoreUnavailableError
 from assistant.models import Query
-from tests.chroma_server import ChromaServer
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+from tests.support.chroma_server import ChromaServer
 
 
 @pytest.fixture()

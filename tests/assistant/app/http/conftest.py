@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import FEB26, Server, server_for
-from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
+from tests.support import sample_store
+from tests.support.api import FEB26, Server, server_for
 
 
 @pytest.fixture(scope="session")
 def api_runtime(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Runtime:
-    data: Path = tmp_path_factory.mktemp("api-store")
-    rt = open_runtime(make_settings(data), embedder)
-    report = ingest_into(rt, [SAMPLE_ARTICLE])
-    assert report.articles_added == 1
-    return rt
+    return sample_store(tmp_path_factory.mktemp("api-store"), embedder)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.assistant.app.http.servers import FEB26, FEB26_QUESTION, Server
+from tests.support.api import FEB26, FEB26_QUESTION, Server
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import FEB26_QUESTION, KEY, OTHER_KEY, Server, server_for
+from tests.support.api import FEB26_QUESTION, KEY, OTHER_KEY, Server, server_for
 
 ARTICLE = {
     "id": "api-test-lighthouse",

@@ -9,7 +9,7 @@ import httpx
 import openai
 import pytest
 
-from tests.assistant.app.http.servers import FEB26, Server
+from tests.support.api import FEB26, Server
 
 EXTRA = {"as_of": "2025-03-10"}  # Newsdesk's extension field, sent with the client's extra_body
 

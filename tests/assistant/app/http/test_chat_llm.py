@@ -16,7 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import FEB26, Server, server_for, serving
+from tests.support.api import FEB26, Server, server_for
+from tests.support.servers import serving
 
 REPLY = "Trump told reporters that sanctions against Russia could be softened at some point [1]."
 REWRITE = "What did Trump say about sanctions on February 26, 2025?"

@@ -13,7 +13,8 @@ import pytest
 from assistant.app.http.app import create_app
 from assistant.errors import StoreUnavailableError
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import KEY, MAX_BODY, Server, api_settings, serving
+from tests.support.api import KEY, MAX_BODY, Server, api_settings
+from tests.support.servers import serving
 
 Q = "What did Trump say on Feb 26?"
 CHAT = "/v1/chat/completions"

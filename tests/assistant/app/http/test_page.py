@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.assistant.app.http.servers import FEB26, KEY, Server
-from tests.browser import BROWSER_MARKS, CHROMIUM, launch
+from tests.support.api import FEB26, KEY, Server
+from tests.support.browser import BROWSER_MARKS, CHROMIUM, launch
 
 pytestmark = BROWSER_MARKS
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import httpx
 
 from assistant.runtime import Runtime
-from tests.assistant.app.http.servers import FEB26
 from tests.support import ROOT
+from tests.support.api import FEB26
 from tests.support.serve import start_serve
 
 

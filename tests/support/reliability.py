@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.embed.onnx_minilm import MiniLMEmbedder
-from assistant.runtime import Runtime
-from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
 from tests.support.serve import start_serve
 
 FIGURES: dict[str, object] = {}
@@ -37,14 +34,6 @@ def tally(name: str, n: int = 1) -> None:
     current = FIGURES.get(name, 0)
     assert isinstance(current, int)
     FIGURES[name] = current + n
-
-
-def sample_store(data_dir: Path, embedder: MiniLMEmbedder, **overrides: object) -> Runtime:
-    """A writable store of its own holding the sample article (the session one is read-only)."""
-    rt = open_runtime(make_settings(data_dir, **overrides), embedder)
-    report = ingest_into(rt, [SAMPLE_ARTICLE])
-    assert report.articles_added == 1
-    return rt
 
 
 @contextmanager
