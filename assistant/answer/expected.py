@@ -290,6 +290,7 @@ _RUN_END = frozenset(
     ]
 )
 _MAX_RUN = 6
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _WH = re.compile(
     r"\b(?:which|what)\b(?:\s+(?:one\s+)?of\s+(?:the\s+)?following\b)?"
     r"(?:\s+(?:is|was|are|were)\s+(?:the|a|an)\b)?",
@@ -356,6 +357,7 @@ def expected(question: str) -> Expected:
     Read in the question's last sentence when it ends with "?" ("Police arrested 31 men who ...
     Where was the event?" asks where, not who).
     """
+    question = _ASIDE.sub("", question)  # a follow-up's context in parentheses is not the ask
     last = _LAST_SENTENCE.search(question)
     if last is not None:
         question = last.group(1)

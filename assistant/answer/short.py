@@ -149,24 +149,25 @@ def find_short_answer(
         for sp in spans:
             if sp.key in seen or sp.key in sources or restates(sp, q_words, q_stems):
                 continue
-            t = _type_score(sp, exp)
-            if t < 0:
-                continue
             seen.add(sp.key)
             prox = _proximity(s.text, sp, q_stems) if s.span is not None else 0.0
-            score = s.relevance + PROXIMITY_WEIGHT * prox + TYPE_WEIGHT * t
+            score = s.relevance + PROXIMITY_WEIGHT * prox
             occ = Occurrence(s, sp, groups[s.passage_index], score)
             by_key.setdefault(sp.key, []).append(occ)
-    if not by_key:
-        return None
     best: ShortAnswer | None = None
     for key, occs in _merge_aliases(by_key).items():
+        # Typed once merged: "Yellowstone" alone is only a name, "Yellowstone National Park" a
+        # place, and both are one answer.
+        kind = max(_type_score(o.span, exp) for o in occs)
+        if kind < 0:
+            continue
         in_sentences = {o.group for o in occs if o.sentence.span is not None}
         in_titles = {o.group for o in occs if o.sentence.span is None}
         support = len(in_sentences | in_titles)
         top = max(occs, key=lambda o: o.score)
         score = (
             top.score
+            + TYPE_WEIGHT * kind
             + SUPPORT_WEIGHT * min(support - 1, _MAX_SUPPORT)
             + TITLE_WEIGHT * bool(in_titles)
             + MENTIONS_WEIGHT * math.log(len(occs))

@@ -66,7 +66,7 @@ def test_standalone_questions_are_unchanged(question: str) -> None:
 def test_first_turn_and_no_referent_are_unchanged() -> None:
     assert rewrite_conversation(["what did he say?"], AS_OF) == "what did he say?"
     assert rewrite_conversation(["what happened to prices?", "did they rise?"], AS_OF) == (
-        "Did they rise?"
+        "did they rise?"
     )
     assert rewrite_conversation([], AS_OF) == ""
 
