@@ -54,10 +54,10 @@ from assistant.dates.vocabulary import (
     MONTHS,
     NUM,
     ORD,
+    WEEKDAYS,
     WS,
     YEAR_FULL,
     YEAR_SEP,
-    WEEKDAYS,
     month_of,
     number,
 )

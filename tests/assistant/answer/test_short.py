@@ -40,7 +40,10 @@ def test_expected_kinds() -> None:
 
 
 def test_spans_find_names_numbers_and_quoted_titles() -> None:
-    text = "Netflix said the hit show “Squid Game” will return, and Bed Bath & Beyond paid $19 million."
+    text = (
+        "Netflix said the hit show “Squid Game” will return, and Bed Bath & Beyond paid"
+        " $19 million."
+    )
     vocab = Vocabulary.of([text])
     spans = {s.text: s.kinds for s in answer_spans(text, ("title", "thing", "money"), vocab)}
     assert "Squid Game" in spans and "title" in spans["Squid Game"]
