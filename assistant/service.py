@@ -3,7 +3,8 @@
 Builds queries within the configured limits (`make_query`), retrieves, answers, and validates
 every citation against the stored article text after any answerer: a quote that is not exactly
 `article_text[start:end]` of a committed article is dropped, and an answer left with no valid
-citation is a refusal, never an uncited answer. Records per-stage timings. It holds no HTTP or
+citation is a refusal, never an uncited answer. Every answer carries the scope it searched
+(`searched`), and a refusal says it in words. Records per-stage timings. It holds no HTTP or
 CLI concerns and does not know how answerers or stores are built (`assistant.runtime` does).
 """
 
@@ -21,6 +22,7 @@ from assistant.embed.base import Embedder
 from assistant.errors import QueryLimitError
 from assistant.models import Answer, Filters, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
+from assistant.retrieve.scope import searched_scope
 from assistant.settings import Settings
 from assistant.store import NewsStore
 
@@ -134,6 +136,12 @@ class Newsdesk:
                         "citations": [c.model_copy(update={"n": kept[c.n]}) for c in valid],
                     }
                 )
+        scope = searched_scope(r.plan, self.store.published_range())
+        update: dict[str, object] = {"searched": scope}
+        if ans.refused and scope.text not in ans.answer:
+            # A refusal says where it looked: the asker can then give a date or widen filters.
+            update["answer"] = f"{ans.answer} {scope.text}"
+        ans = ans.model_copy(update=update)
         t3 = time.perf_counter()
         timings = {
             **r.timings_ms,

@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,7 @@ class NewsStore:
         self._commits: dict[str, str] = {}
         self._commits_at = time.monotonic()
         self._sources: dict[str, int] | None = None
+        self._published: tuple[date | None, date | None] | None = None
         state = self._coord.read()
         self._seen_stamp = self._coord.stamp()
         self._generation = state.generation
@@ -170,6 +172,7 @@ class NewsStore:
         self._commits = {}
         self._commits_at = time.monotonic()
         self._sources = None
+        self._published = None
 
     def _switch_lexical(self, name: str) -> None:
         fresh = self._open_lexical(name)
@@ -352,6 +355,17 @@ class NewsStore:
                 return {}
         return self._sources
 
+    def published_range(self) -> tuple[date | None, date | None]:
+        """Earliest and latest publication dates in the store ((None, None) while the lexical
+        index is rebuilt or no article has a date); cached until the store changes."""
+        if self._published is None:
+            try:
+                with self._reading_lexical() as lexical:
+                    self._published = lexical.published_range()
+            except LexicalUnavailableError:
+                return (None, None)
+        return self._published
+
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """Record hash per id, read fresh (ingest uses it to skip unchanged articles)."""
         return self._chroma.article_hashes(list(ids))
@@ -393,6 +407,7 @@ class NewsStore:
         self._seen_stamp = self._coord.stamp()
         self._stale = False
         self._sources = None
+        self._published = None
 
     def _lexical_write(self, fn: Callable[[LexicalIndex], None]) -> None:
         """Apply a write to the lexical index; a broken index is rebuilt later (from Chroma,
