@@ -294,13 +294,31 @@ def serve(
         Path | None, typer.Option("--gguf", help="GGUF model for --local-llm (implies it)")
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    watch: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--watch",
+            help="also follow this folder or RSS/Atom feed URL (repeatable): `newsdesk watch`"
+            " runs beside the server, which answers from what it ingests",
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP service: /v1/ask, OpenAI-compatible /v1/chat/completions, the chat page at /."""
     import uvicorn
 
+    from assistant.app.watching import WatchBeside
     from assistant.settings import handed_over
+    from ingest.watch import classify
 
-    with _with_llm(_settings(data_dir), local_llm, gguf) as settings:
+    if watch:
+        with _fails("cannot watch"):
+            classify(watch)
+        logging.getLogger("ingest.watch").setLevel(logging.INFO)  # the watcher's (re)starts
+    with _with_llm(_settings(data_dir), local_llm, gguf) as settings, contextlib.ExitStack() as bg:
+        if watch:
+            # The watcher process reads these settings from the handed-over file.
+            bg.enter_context(handed_over(settings))
+            bg.enter_context(WatchBeside(watch))
         if workers == 1:
             from assistant.app.http.app import create_app
 

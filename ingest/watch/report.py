@@ -92,7 +92,7 @@ class PollReport:
         text += f"; {self.seconds:.2f} s"
         if self.next_poll_s is not None:
             verb = "retry" if self.outcome == "failed" else "next poll"
-            text += f"; {verb} in {self.next_poll_s:.0f} s"
+            text += f"; {verb} in {_seconds(self.next_poll_s)} s"
         return head + text
 
     def to_json(self) -> dict[str, object]:
@@ -117,6 +117,10 @@ class PollReport:
             "failures": self.failures,
             "next_poll_s": None if self.next_poll_s is None else round(self.next_poll_s, 3),
         }
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.0f}" if s >= 10 else f"{s:.2g}"
 
 
 def _nth(n: int) -> str:

@@ -3,7 +3,7 @@
 `Watcher.open(settings, ingestor, sources)` takes the data dir's watch lock, opens the watch
 state and builds one source per argument: an `http://` or `https://` URL is a feed, anything
 else a folder (or a single file) that must exist. `run(stop)` polls until `stop` is set;
-`poll_once()` polls every source once, now.
+`poll_once()` polls every source now, until it is caught up.
 
 Schedule: a feed every `watch_interval_s`, a folder every `watch_scan_s`; a source with work left
 for the next poll again at once. A failed poll is retried after `backoff_delay` — doubling from
@@ -149,11 +149,16 @@ class Watcher:
 
     # --- polling --------------------------------------------------------------------------------
     def poll_once(self) -> list[PollReport]:
-        """Poll every source once, now (ignoring any retry time); the reports in order."""
+        """Poll every source now (ignoring any retry time), again while it leaves work for the
+        next poll (per-poll limits), so that it is caught up; the reports in order."""
         reports = []
         for source in self.sources:
             slot = _Slot(source, 0.0, source.remembered_failures()[0])
-            reports.append(self._poll(slot, scheduled=False))
+            while True:
+                report = self._poll(slot, scheduled=False)
+                reports.append(report)
+                if report.outcome == "failed" or not report.deferred:
+                    break
         return reports
 
     def run(self, stop: threading.Event) -> None:

@@ -270,3 +270,32 @@ def test_a_known_entry_keeps_its_article_when_its_link_and_text_change(
     assert _stored(rt) == [(article_id, first.title + " (updated)")]
     stored = rt.store.article(article_id)
     assert stored is not None and stored.text.endswith("This story was updated.")
+
+
+class Killed(BaseException):
+    """Stands for the process dying (not an error the watcher would catch)."""
+
+
+def test_dying_after_the_store_write_before_the_state_commit(
+    site, rt: Runtime, watch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The one window a kill -9 rarely hits by chance: the articles are committed in the store,
+    # the watch state does not know them yet (and keeps the old validators).
+    s, base = site
+    s.put("/wire.rss", rss([_full(0), _full(1)]))
+    w = _watcher(rt, watch, base + "/wire.rss")
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    monkeypatch.setattr(w.state, "feed_polled", die)
+    with pytest.raises(Killed):
+        w.poll_once()
+    assert rt.store.stats().articles == 2
+    w.close()
+    watch.remove(w)
+    again = _poll(_watcher(rt, watch, base + "/wire.rss"))
+    assert (again.status, again.added, again.unchanged) == (200, 0, 2)  # no If-None-Match sent
+    assert "if-none-match" not in s.hits("/wire.rss")[-1]
+    assert len(_stored(rt)) == 2
+    assert _poll(watch[-1]).outcome == "not modified"

@@ -149,3 +149,32 @@ def test_a_folder_that_disappears_fails_the_scan(
     gone = _scan(watcher)
     assert gone.outcome == "failed" and "no such folder" in (gone.error or "")
     assert rt.store.stats().articles == 1  # what it held stays
+
+
+class Killed(BaseException):
+    """Stands for the process dying (not an error the watcher would catch)."""
+
+
+def test_dying_after_the_store_write_before_the_state_commit(
+    rt: Runtime, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(inbox / "wire.jsonl", _jsonl(0))
+    first = rt.watcher([str(inbox)])
+    assert _scan(first).added == 1
+    _write(path, _jsonl(1))  # replaced: story 0 is to be removed, story 1 added
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    monkeypatch.setattr(first.state, "files_read", die)
+    with pytest.raises(Killed):
+        first.poll_once()
+    first.close()
+    second = rt.watcher([str(inbox)])
+    try:
+        again = _scan(second)  # the file is read again: nothing added twice, nothing left over
+        assert (again.entries, again.added, again.unchanged) == (1, 0, 1)
+        assert [a.title for a in rt.store.list_articles()] == [STORIES[1].title]
+        assert _scan(second).idle
+    finally:
+        second.close()
