@@ -17,6 +17,7 @@ not exist (any more) fails the scan, so the watcher backs off.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -73,7 +74,7 @@ class FolderSource:
                 unreadable.append(path)  # load_file says why
                 continue
             found.add(key)
-            if not path.is_file():
+            if not stat.S_ISREG(st.st_mode):
                 unreadable.append(path)
                 continue
             before = known.get(key)
