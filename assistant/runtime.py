@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.answer.base import Answerer
 from assistant.embed import Embedder, build_embedder
@@ -26,7 +27,9 @@ from assistant.settings import Settings
 from assistant.store import NewsStore
 from ingest.chunking import Chunker
 from ingest.pipeline import Ingestor
-from ingest.watch import PollReport, Watcher
+
+if TYPE_CHECKING:
+    from ingest.watch import PollReport, Watcher
 
 
 def _extractive(rt: Runtime) -> Answerer:
@@ -89,6 +92,9 @@ class Runtime:
     ) -> Watcher:
         """A watcher following these folders and feed URLs into this store (`ingest.watch`).
         It holds the data dir's watch lock until closed."""
+        # Imported only when asked for: the HTTP client and page parsing are not needed else.
+        from ingest.watch import Watcher
+
         return Watcher.open(self.settings, self.ingestor, sources, on_poll)
 
     def answerer(self, name: str | None = None) -> Answerer:

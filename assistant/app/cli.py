@@ -308,9 +308,10 @@ def serve(
 
     from assistant.app.watching import WatchBeside
     from assistant.settings import handed_over
-    from ingest.watch import classify
 
     if watch:
+        from ingest.watch import classify
+
         with _fails("cannot watch"):
             classify(watch)
         logging.getLogger("ingest.watch").setLevel(logging.INFO)  # the watcher's (re)starts
