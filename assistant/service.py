@@ -111,7 +111,7 @@ class Newsdesk:
         t0 = time.perf_counter()
         r = self.retrieve(query, today=today)
         t1 = time.perf_counter()
-        for event in (answerer or self.answerer).stream(query.question, r):
+        for event in (answerer or self.answerer).events(query.question, r):
             if isinstance(event, Answer):
                 yield self._finish(event, r, t0, t1)
             else:

@@ -84,6 +84,7 @@ class NewsStore:
         self._last_reopen = time.monotonic()
         self._lexical_name = state.lexical_file or self._default_lexical_name()
         self._rebuilding: threading.Thread | None = None
+        self._reopening: threading.Thread | None = None
         self._lexical_fault = ""
         self._lexical: LexicalIndex | None = self._open_lexical(self._lexical_name)
         self._sync_if_behind()
@@ -133,13 +134,15 @@ class NewsStore:
                 self._generation = state.generation
             self._seen_stamp = stamp
         if self._chroma.embedded:
-            if self._stale and now - self._last_reopen >= self.settings.store_refresh_s:
-                with self._coord.shared_nowait() as got:
-                    if got:  # never while another process is writing: its files are in flux
-                        with self._timed("reopen"):
-                            self._chroma.reopen()
-                        self._stale = False
-                        self._last_reopen = now
+            due = now - self._last_reopen >= self.settings.store_refresh_s
+            if self._stale and due and self._reopening is None:
+                self._last_reopen = now
+                # In the background: reads go on, on the current view, while the new one loads.
+                # Not a daemon, so a process never exits inside a Chroma call.
+                self._reopening = threading.Thread(
+                    target=self._reopen_view, args=(self._generation,), name="store-reopen"
+                )
+                self._reopening.start()
         elif now - self._commits_at >= self.settings.store_refresh_s:
             # Writers on other machines publish nothing here: expire what we cached, and bring
             # this worker's lexical index up to the server's chunks.
@@ -148,6 +151,20 @@ class NewsStore:
         lexical = self._lexical
         if lexical is not None and not lexical.path.exists() and self._rebuilding is None:
             self._lexical_broken(LexicalFault(f"{lexical.path.name} was deleted"))
+
+    def _reopen_view(self, generation: str) -> None:
+        try:
+            with self._coord.shared_nowait() as got:
+                if not got:  # another process is writing: its files are in flux; retry later
+                    return
+                with self._timed("reopen"):
+                    self._chroma.reopen(wait=False)
+            if self._generation == generation:  # no newer commit arrived meanwhile
+                self._stale = False
+        except Exception:
+            log.exception("reloading the store view failed; will retry")
+        finally:
+            self._reopening = None
 
     def _forget(self) -> None:
         self._commits = {}
