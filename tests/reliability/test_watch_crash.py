@@ -30,6 +30,7 @@ from assistant.models import article_id_for
 from tests.support import (
     assert_consistent,
     cli_command,
+    indexed_chunks,
     make_settings,
     open_runtime,
     stored_chunk_ids,
@@ -88,18 +89,6 @@ def _page_hits(s: FeedSite, version: int) -> int:
     )
 
 
-def _indexed_chunks(data: Path) -> int:
-    """Chunks in the store's lexical index, read-only (0 before the first write)."""
-    files = sorted(data.glob("lexical-*.sqlite3"), key=lambda p: p.stat().st_mtime)
-    if not files:
-        return 0
-    try:
-        with sqlite3.connect(f"file:{files[-1]}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM rows").fetchone()[0])
-    except sqlite3.Error:  # created but not yet initialized
-        return 0
-
-
 def _recorded(data: Path) -> set[str]:
     """The article ids the watch state has recorded (feed entries and files), read-only."""
     path = data / "watch.sqlite3"
@@ -142,9 +131,9 @@ def test_kill_9_mid_poll_loses_and_duplicates_nothing(
         )  # fmt: skip
         try:
             started = time.monotonic()
-            chunks = _indexed_chunks(data)
+            chunks = indexed_chunks(data)
             while _page_hits(s, version) == before or (
-                version == 1 and _indexed_chunks(data) <= chunks
+                version == 1 and indexed_chunks(data) <= chunks
             ):
                 assert proc.poll() is None, (tmp_path / f"watch-{version}.log").read_text()
                 assert time.monotonic() - started < 180, "the watcher never got that far"
