@@ -23,7 +23,15 @@ from typer.core import TyperGroup
 from assistant.errors import BadQueryError, NewsdeskError
 from assistant.settings import Settings, get_settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+HELP = (
+    "Ask questions about your news articles; every answer quotes its sources exactly.\n\n"
+    "Start with `newsdesk ingest FILES...` (text, Markdown, JSON/JSONL, HTML, RSS/Atom), then"
+    ' `newsdesk ask "your question"`, `newsdesk list` to see what is stored, or `newsdesk serve`'
+    " for the web page and the API. Runs offline. Every command takes --data-dir (default:"
+    " $NEWSDESK_DATA_DIR or ./.newsdesk)."
+)
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
 console = Console(stderr=True)
 
 DataDir = Annotated[
@@ -77,8 +85,24 @@ def _with_llm(settings: Settings, start: bool, gguf: Path | None = None) -> Iter
         llm.stop()
 
 
+def _print_version(shown: bool) -> None:
+    if shown:
+        from assistant import __version__
+
+        typer.echo(f"newsdesk {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log what happens")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -118,7 +142,9 @@ def ingest(
                 if f.line and not f.origin.endswith(f":{f.line}")
                 else f.origin
             )
-            console.print(f"[yellow]skipped[/] {where}: {f.reason}")
+            console.print(f"[yellow]skipped[/] {where}: {f.reason}", soft_wrap=True)
+        for w in report.warnings:
+            console.print(f"[yellow]warning[/] {w.origin}: {w.reason}", soft_wrap=True)
     if report.articles_ingested == 0:
         if not as_json:
             console.print("[red]nothing was ingested[/]")
@@ -250,10 +276,19 @@ def serve(
     from assistant.settings import handed_over
 
     with _with_llm(_settings(data_dir), local_llm, gguf) as settings:
+        # X-Forwarded-For names the client only behind a proxy we were told to trust; uvicorn's
+        # default trusts it from 127.0.0.1, which let a local client pick its rate-limit bucket.
+        proxies = settings.forwarded_allow_ips
+        forwarding: dict[str, Any] = {
+            "proxy_headers": proxies is not None,
+            "forwarded_allow_ips": proxies,
+        }
         if workers == 1:
             from assistant.app.http.app import create_app
 
-            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+            uvicorn.run(
+                create_app(settings), host=host, port=port, log_level=log_level, **forwarding
+            )
             return
         # Each worker process imports the app factory and builds its app from these settings,
         # handed over whole (one file, readable by us only) rather than piece by piece.
@@ -265,6 +300,7 @@ def serve(
                 port=port,
                 workers=workers,
                 log_level=log_level,
+                **forwarding,
             )
 
 

@@ -17,7 +17,6 @@ computed by us and passed explicitly. No ranking and no lexical search here.
 
 from __future__ import annotations
 
-import errno
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -38,6 +37,7 @@ from assistant.models import Article, Chunk, Filters
 from assistant.settings import Settings
 from assistant.store import codec
 from assistant.store.coordination import ReadWriteLock
+from assistant.store.faults import FULL_DISK, disk_full
 from assistant.store.types import ArticleSummary, ChunkHit
 
 log = logging.getLogger(__name__)
@@ -119,9 +119,8 @@ _CONNECTION_ERRORS = (httpx.TransportError, ConnectionError)
 
 
 def _classify(exc: BaseException) -> StoreUnavailableError:
-    text = str(exc)
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text:
-        return StorageFullError(f"the disk holding the store is full: {exc}")
+    if disk_full(exc):
+        return StorageFullError(FULL_DISK)
     return StoreUnavailableError(f"Chroma is unavailable: {exc}")
 
 
@@ -284,8 +283,8 @@ class ChromaAdapter:
             except OSError as exc:
                 raise _classify(exc) from exc
             except Exception as exc:
-                if "disk is full" in str(exc) or "No space left" in str(exc):
-                    raise StorageFullError(f"the disk holding the store is full: {exc}") from exc
+                if disk_full(exc):
+                    raise StorageFullError(FULL_DISK) from exc
                 raise
             if self._down:
                 self._down = False

@@ -36,9 +36,10 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 
-from assistant.errors import StoreUnavailableError
+from assistant.errors import StorageFullError, StoreUnavailableError
 from assistant.models import Filters
 from assistant.store.codec import int_to_date
+from assistant.store.faults import FULL_DISK, disk_full
 from assistant.store.types import ChunkHit
 from assistant.text import content_words
 
@@ -218,6 +219,8 @@ class LexicalIndex:
         try:
             yield
         except sqlite3.OperationalError as exc:
+            if disk_full(exc):  # not a broken file: the write fails, the index stays as it was
+                raise StorageFullError(FULL_DISK) from exc
             if any(word in str(exc).lower() for word in _TRANSIENT):
                 raise
             raise LexicalFault(f"{self.path.name}: {exc}") from exc

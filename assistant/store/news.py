@@ -335,6 +335,12 @@ class NewsStore:
                 return {}
         return self._sources
 
+    def unknown_sources(self, names: Sequence[str]) -> list[str]:
+        """The names matching no stored source (case-insensitively); [] while the sources are
+        not known (an empty store, or the lexical index being rebuilt)."""
+        known = {source_key(s) for s in self.sources()}
+        return [n for n in names if source_key(n) not in known] if known else []
+
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """Record hash per id, read fresh (ingest uses it to skip unchanged articles)."""
         return self._chroma.article_hashes(list(ids))
@@ -436,7 +442,7 @@ class NewsStore:
                 self._chroma.delete_articles(sorted(had_record))
             for i in ids:
                 self._commits.pop(i, None)
-            with_chunks = {c.split(":", 1)[0] for c in chunk_ids}
+            with_chunks = {_article_of(c) for c in chunk_ids}
             return [i for i in ids if i in had_record or i in with_chunks]
 
     # --- consistency --------------------------------------------------------------------------
@@ -471,7 +477,7 @@ class NewsStore:
                 if extra:
                     lexical.delete_chunks(extra)
                 added = 0
-                hashes = self._committed(sorted({m.split(":", 1)[0] for m in missing}))
+                hashes = self._committed(sorted({_article_of(m) for m in missing}))
                 for lo in range(0, len(missing), 1000):
                     got = self._chroma.get_chunks(missing[lo : lo + 1000], with_vectors=True)
                     rows = [h for h in got if codec.visible(h, hashes.get(h.article_id))]
@@ -531,6 +537,11 @@ class NewsStore:
         """Close the lexical index's connections (the Chroma client is shared per process)."""
         if self._lexical is not None:
             self._lexical.close()
+
+
+def _article_of(chunk_id: str) -> str:
+    """The article id of a chunk id `ARTICLE:INDEX:HASH` (article ids may contain ':')."""
+    return chunk_id.rsplit(":", 2)[0]
 
 
 def _bounds(f: Filters) -> tuple[int | None, int | None]:

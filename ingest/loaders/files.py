@@ -8,32 +8,41 @@ of the batch goes on. Dispatch is on the file suffix:
     .json .jsonl .ndjson    jsonl.load  (one record, an array, or one record a line)
     .html .htm              html.load   (trafilatura)
     .rss .atom .xml         feeds.load  (feedparser; .xml only if its root is a feed)
+
+A format's module is imported when the first file of that format is loaded: a text or JSONL
+ingest never imports the HTML and feed stack (trafilatura, lxml, feedparser).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from assistant.models import Article, LoadError
-from ingest.loaders import feeds, html, jsonl, text
 
 Loader = Callable[[Path], Iterator[Article | LoadError]]
 
-_LOADERS: dict[str, Loader] = {
-    ".txt": text.load,
-    ".md": text.load,
-    ".markdown": text.load,
-    ".json": jsonl.load,
-    ".jsonl": jsonl.load,
-    ".ndjson": jsonl.load,
-    ".html": html.load,
-    ".htm": html.load,
-    ".rss": feeds.load,
-    ".atom": feeds.load,
-    ".xml": feeds.load,
+# suffix → the loader module (under ingest.loaders) whose `load` reads it
+_LOADERS: dict[str, str] = {
+    ".txt": "text",
+    ".md": "text",
+    ".markdown": "text",
+    ".json": "jsonl",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".rss": "feeds",
+    ".atom": "feeds",
+    ".xml": "feeds",
 }
+
+
+def _loader(module: str) -> Loader:
+    load: Loader = importlib.import_module(f"ingest.loaders.{module}").load
+    return load
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
 
@@ -102,8 +111,8 @@ def load_file(path: Path | str) -> Iterator[Article | LoadError]:
     if not path.is_file():
         yield LoadError(origin=origin, reason="not a regular file")
         return
-    loader = _LOADERS.get(path.suffix.lower())
-    if loader is None:
+    module = _LOADERS.get(path.suffix.lower())
+    if module is None:
         kind = f'"{path.suffix}"' if path.suffix else "without a suffix"
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         yield LoadError(
@@ -111,7 +120,7 @@ def load_file(path: Path | str) -> Iterator[Article | LoadError]:
         )
         return
     try:
-        yield from loader(path)
+        yield from _loader(module)(path)
     except Exception as exc:  # last line of defence: one broken file never stops a batch
         yield LoadError(origin=origin, reason=f"unexpected error: {type(exc).__name__}: {exc}")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import ingest.loaders.files as loader_files
+import ingest.loaders.text as loader_text
 from assistant.models import Article, LoadError, article_id_for
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_files, load_file, load_paths
 from ingest.loaders.headline import guess_headline, source_from_headline
@@ -615,7 +615,7 @@ def test_unexpected_loader_failure_becomes_a_load_error(
     def explode(path: Path) -> list[Article | LoadError]:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(loader_files._LOADERS, ".txt", explode)
+    monkeypatch.setattr(loader_text, "load", explode)
     path = tmp_path / "a.txt"
     path.write_text(BODY, encoding="utf-8")
     assert one_error(path).reason == "unexpected error: RuntimeError: boom"

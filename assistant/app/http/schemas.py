@@ -159,13 +159,21 @@ class ChatMessage(BaseModel):
 
 
 class ChatCompletionRequest(BaseModel):
-    """OpenAI's request; other OpenAI parameters (temperature, top_p...) are accepted, ignored."""
+    """OpenAI's request. Sampling parameters (temperature, top_p...) are accepted and ignored;
+    the ones that would change what comes back (`n` > 1, `tools`, `functions`, a non-text
+    `response_format`, `logprobs`) are refused with a 400 by the route."""
 
     model_config = ConfigDict(extra="allow")
 
     model: str
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
+    n: int | None = None
+    tools: list[Any] | None = None
+    functions: list[Any] | None = None
+    response_format: dict[str, Any] | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
     # Newsdesk extensions (pass with the OpenAI client's `extra_body`)
     as_of: date | None = None
     filters: Filters = Field(default_factory=Filters)

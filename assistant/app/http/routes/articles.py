@@ -57,7 +57,7 @@ def _highlight(spec: str, text: str) -> Highlight:
 
 
 @router.get(
-    "/{article_id}",
+    "/{article_id:path}",
     response_model=ArticleResponse,
     dependencies=ReadAccess,
     responses=_READ_ERRORS,
@@ -143,7 +143,7 @@ def _delete(state: AppState, article_id: str) -> bool:
 
 
 @router.delete(
-    "/{article_id}",
+    "/{article_id:path}",
     response_model=DeleteResponse,
     dependencies=WriteAccess,
     responses=_WRITE_ERRORS,
