@@ -30,6 +30,7 @@ def without_bidi_controls(text: str) -> str:
     date), a title's U+202E could otherwise make them read backwards."""
     return BIDI_CONTROLS.sub("", text)
 
+
 STOPWORDS = frozenset(
     [
         "a",

@@ -20,8 +20,9 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from assistant.errors import BadQueryError, NewsdeskError
+from assistant.errors import BadQueryError, NewsdeskError, NotFoundError
 from assistant.settings import Settings, get_settings
+from assistant.text import without_bidi_controls
 
 HELP = (
     "Ask questions about your news articles; every answer quotes its sources exactly.\n\n"
@@ -47,6 +48,25 @@ def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
     if data_dir is not None:
         update["data_dir"] = data_dir
     return get_settings().model_copy(update=update)
+
+
+def _require_store(settings: Settings) -> None:
+    """A command that reads a store fails clearly when there is none at --data-dir (instead of
+    creating an empty one there and refusing every question)."""
+    if settings.chroma_mode == "embedded" and not settings.chroma_path.is_dir():
+        raise NotFoundError(
+            f"no store at {settings.data_dir}: ingest articles first (newsdesk ingest --data-dir"
+            f" {settings.data_dir} FILES...), or give the --data-dir of an existing store"
+        )
+
+
+def _warn_if_empty(articles: int, settings: Settings) -> None:
+    if articles == 0:
+        console.print(
+            f"[yellow]warning:[/] the store at {settings.data_dir} holds no articles: ingest"
+            " some first (newsdesk ingest FILES...)",
+            soft_wrap=True,
+        )
 
 
 @contextlib.contextmanager
@@ -160,7 +180,9 @@ def delete(
     from assistant.runtime import Runtime
 
     with _fails("delete failed"):
-        deleted = set(Runtime.open(_settings(data_dir)).store.delete(article_ids))
+        settings = _settings(data_dir)
+        _require_store(settings)
+        deleted = set(Runtime.open(settings).store.delete(article_ids))
     for a in article_ids:
         if a in deleted:
             console.print(f"deleted {a}")
@@ -179,7 +201,9 @@ def check(
     from assistant.runtime import Runtime
 
     with _fails("check failed"):
-        store = Runtime.open(_settings(data_dir)).store
+        settings = _settings(data_dir)
+        _require_store(settings)
+        store = Runtime.open(settings).store
         if repair:
             if store.check().lexical_errors:
                 store.rebuild_lexical()
@@ -234,7 +258,9 @@ def ask(
             k=k,
             strict_dates=strict_dates,
         )
+        _require_store(settings)
         rt = Runtime.open(settings)
+        _warn_if_empty(rt.store.stats().articles, settings)
         answer = rt.desk.ask(query, answerer=rt.answerer(answerer))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
@@ -249,11 +275,71 @@ def ask(
     if answer.citations:
         typer.echo("\nSources:")
         for c in answer.citations:
-            meta = ", ".join(
-                x for x in (c.title, c.source, c.published_at and c.published_at.isoformat()) if x
+            meta = without_bidi_controls(
+                ", ".join(
+                    x
+                    for x in (c.title, c.source, c.published_at and c.published_at.isoformat())
+                    if x
+                )
             )
             typer.echo(f"[{c.n}] {meta} — article {c.article_id} chars {c.start}-{c.end}")
             typer.echo(f'    "{c.quote}"')
+
+
+@app.command("list")
+def list_articles(
+    data_dir: DataDir = None,
+    offset: Annotated[int, typer.Option(min=0, help="skip this many articles")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="articles to show")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Show what the store holds: articles (id, date, source, title), sources and dates."""
+    from assistant.runtime import Runtime
+
+    with _fails("list failed"):
+        settings = _settings(data_dir)
+        _require_store(settings)
+        store = Runtime.open(settings).store
+        catalog = store.catalog()
+        page = store.list_articles(offset=offset, limit=limit)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "total": catalog.articles,
+                    "offset": offset,
+                    "articles": [
+                        {
+                            "id": a.id,
+                            "title": a.title,
+                            "source": a.source,
+                            "published_at": a.published.isoformat() if a.published else None,
+                        }
+                        for a in page
+                    ],
+                    "sources": catalog.sources,
+                    "earliest": catalog.earliest.isoformat() if catalog.earliest else None,
+                    "latest": catalog.latest.isoformat() if catalog.latest else None,
+                    "undated": catalog.undated,
+                }
+            )
+        )
+        return
+    _warn_if_empty(catalog.articles, settings)
+    for a in page:
+        when = a.published.isoformat() if a.published else "(no date)"
+        title = without_bidi_controls(a.title or "(untitled)")
+        source = without_bidi_controls(a.source or "(no source)")
+        typer.echo(f"{a.id}  {when:<10}  {source}  {title}")
+    shown = f"{offset + 1}-{offset + len(page)}" if page else "none"
+    typer.echo(f"\narticles {shown} of {catalog.articles}")
+    if catalog.sources:
+        top = ", ".join(f"{without_bidi_controls(s)} ({n})" for s, n in catalog.sources.items())
+        typer.echo(f"sources: {top}")
+    if catalog.earliest and catalog.latest:
+        typer.echo(f"published: {catalog.earliest.isoformat()} to {catalog.latest.isoformat()}")
+    if catalog.undated:
+        typer.echo(f"undated: {catalog.undated}")
 
 
 @app.command()

@@ -308,6 +308,24 @@ class LexicalIndex:
             rows = self._conn().execute("SELECT source, count(*) FROM rows GROUP BY source")
             return {str(s): int(n) for s, n in rows if s}
 
+    def catalog(self) -> tuple[dict[str, int], int | None, int | None, int]:
+        """(articles per source spelling, earliest and latest yyyymmdd published, articles with
+        no publication date), over the articles with chunks in the index."""
+        with self._faults():
+            conn = self._conn()
+            per_source = {
+                str(s): int(n)
+                for s, n in conn.execute(
+                    "SELECT source, count(DISTINCT article_id) FROM rows GROUP BY source"
+                )
+                if s
+            }
+            first, last = conn.execute("SELECT min(published), max(published) FROM rows").fetchone()
+            undated = conn.execute(
+                "SELECT count(DISTINCT article_id) FROM rows WHERE published IS NULL"
+            ).fetchone()[0]
+        return per_source, first, last, int(undated)
+
     def search(
         self,
         question: str,

@@ -51,6 +51,7 @@ from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
+    Catalog,
     ChunkHit,
     LexicalState,
     StoreCheck,
@@ -321,9 +322,28 @@ class NewsStore:
         return {i: a for i, (a, h) in got.items() if h}
 
     def list_articles(self, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
-        """A page of committed articles' metadata, in storage order."""
+        """A page of committed articles' metadata, in storage order (the order they were first
+        stored: pages stay stable while articles are added)."""
         self.refresh()
         return [s for s, h in self._chroma.list_articles(limit=limit, offset=offset) if h]
+
+    def catalog(self) -> Catalog:
+        """Article count, articles per source and the range of publication dates."""
+        self.refresh()
+        articles = self._chroma.count_articles()
+        try:
+            with self._reading_lexical() as lexical:
+                per_source, first, last, undated = lexical.catalog()
+        except LexicalUnavailableError:
+            per_source, first, last, undated = {}, None, None, 0
+        ordered = dict(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
+        return Catalog(
+            articles=articles,
+            sources=ordered,
+            earliest=codec.int_to_date(first),
+            latest=codec.int_to_date(last),
+            undated=undated,
+        )
 
     def sources(self) -> dict[str, int]:
         """Chunk count per source spelling (from the lexical index; {} while it is rebuilt)."""

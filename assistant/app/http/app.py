@@ -43,6 +43,12 @@ def _start(settings: Settings, runtime: Runtime | None) -> Runtime:
     if added or removed:
         log.info("lexical index synced at start-up: %d added, %d removed", added, removed)
     rt.answerer()
+    if rt.store.stats().articles == 0:
+        log.warning(
+            "the store at %s holds no articles: every question will be refused until some are"
+            " ingested (newsdesk ingest, or POST /v1/articles)",
+            rt.settings.data_dir,
+        )
     return rt
 
 
