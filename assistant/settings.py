@@ -113,7 +113,7 @@ class Settings(BaseSettings):
         description="values one filter list (sources, article_ids) may hold",
     )
     max_article_chars: int = Field(
-        default=1_000_000,
+        default=2_000_000,
         ge=1000,
         description="an article with a longer text is reported as failed, not ingested",
     )

@@ -76,7 +76,7 @@ class Ingestor:
         embedder: Embedder,
         chunker: Chunker,
         batch_chunks: int = 256,
-        max_article_chars: int = 1_000_000,
+        max_article_chars: int = 2_000_000,
     ) -> None:
         self.store = store
         self.embedder = embedder

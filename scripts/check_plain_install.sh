@@ -9,7 +9,13 @@ work="${1:-$(mktemp -d)}"
 sample="../shared/corpus/white-house-russia-sanctions.txt"
 rm -rf "$work/venv" "$work/data"
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install -q .
+# A warning from the build backend (e.g. `project.license` as a table) fails the check.
+"$work/venv/bin/pip" install -q . 2>&1 | tee "$work/pip.log"
+if grep -qE "BuildBackendWarning|SetuptoolsDeprecationWarning" "$work/pip.log"; then
+  echo "check_plain_install: the build backend printed a warning (see above)" >&2
+  exit 1
+fi
+rm -rf build ./*.egg-info  # what setuptools leaves in the source tree
 # Run from the work dir, so the repo's own folders cannot stand in for the installed package.
 sample="$(realpath "$sample")"
 cd "$work"

@@ -231,3 +231,19 @@ def test_articles_are_listed_in_pages_with_a_summary(client: httpx.Client) -> No
     assert everything["earliest"] <= "2025-02-20" <= everything["latest"]
     for bad in ({"limit": 0}, {"limit": 201}, {"offset": -1}):
         assert client.get("/v1/articles", params=bad).status_code == 422
+
+
+def test_bidi_controls_in_titles_do_not_reach_the_chat_sources(client: httpx.Client) -> None:
+    rlo = "\u202e"
+    rec = {
+        "id": "bidi-title",
+        "title": f"Lighthouse {rlo}gnp.exe",
+        "source": f"{rlo}moc.live",
+        "text": "The Brannock lighthouse keeper retired after forty years, the harbour office said.",
+    }
+    assert client.post("/v1/articles", json=rec, headers=AUTH).status_code == 200
+    question = "Who retired from the Brannock lighthouse?"
+    chat = {"model": "newsdesk", "messages": [{"role": "user", "content": question}]}
+    content = client.post("/v1/chat/completions", json=chat).json()["choices"][0]["message"]
+    assert "Lighthouse gnp.exe — moc.live" in content["content"]
+    assert rlo not in content["content"]
