@@ -239,7 +239,8 @@ def test_bidi_controls_in_titles_do_not_reach_the_chat_sources(client: httpx.Cli
         "id": "bidi-title",
         "title": f"Lighthouse {rlo}gnp.exe",
         "source": f"{rlo}moc.live",
-        "text": "The Brannock lighthouse keeper retired after forty years, the harbour office said.",
+        "text": "The Brannock lighthouse keeper retired after forty years, the harbour office"
+        " said.",
     }
     assert client.post("/v1/articles", json=rec, headers=AUTH).status_code == 200
     question = "Who retired from the Brannock lighthouse?"
