@@ -33,6 +33,11 @@ class Article(BaseModel):
     authors: list[str] = Field(default_factory=list)
     published_at: date | None = None
     origin: str | None = Field(default=None, description="where it came from: path[:line]")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="what the loader could not read but kept the article without (reported by"
+        " the ingest; not stored, not part of the content hash)",
+    )
 
     @property
     def content_hash(self) -> str:

@@ -80,7 +80,12 @@ class Runtime:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.embedder, self.chunker)
+        return Ingestor(
+            self.store,
+            self.embedder,
+            self.chunker,
+            max_article_chars=self.settings.max_article_chars,
+        )
 
     @cached_property
     def desk(self) -> Newsdesk:

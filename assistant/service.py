@@ -19,18 +19,22 @@ from assistant.answer.citations import validate
 from assistant.answer.extractive import REFUSAL_TEXT
 from assistant.answer.markers import renumber
 from assistant.embed.base import Embedder
-from assistant.errors import QueryLimitError
+from assistant.errors import BadQueryError, QueryLimitError
 from assistant.models import Answer, Filters, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
 from assistant.retrieve.scope import searched_scope
 from assistant.settings import Settings
 from assistant.store import NewsStore
+from assistant.text import lone_surrogate
 
 
 def check_question(question: str, settings: Settings, field: str = "question") -> None:
     """The one place question limits are enforced (every entry point calls it)."""
     if not question.strip():
         raise QueryLimitError(f"{field}: must not be empty or whitespace")
+    at = lone_surrogate(question)
+    if at is not None:
+        raise BadQueryError(f"{field}: not valid Unicode (a lone surrogate at character {at})")
     if len(question) > settings.max_question_chars:
         raise QueryLimitError(
             f"{field}: {len(question)} characters, more than the limit of"
@@ -52,6 +56,16 @@ def check_k(k: int | None, settings: Settings) -> int:
     return k
 
 
+def check_filters(filters: Filters, settings: Settings) -> None:
+    """Filter lists within `max_filter_values` (a store query cannot take unbounded lists)."""
+    for name, values in (("sources", filters.sources), ("article_ids", filters.article_ids)):
+        if values and len(values) > settings.max_filter_values:
+            raise QueryLimitError(
+                f"filters.{name}: {len(values)} values, more than the limit of"
+                f" {settings.max_filter_values}"
+            )
+
+
 def make_query(
     question: str,
     settings: Settings,
@@ -64,10 +78,12 @@ def make_query(
 ) -> Query:
     """A `Query` within the configured limits (raises `QueryLimitError` otherwise)."""
     check_question(question, settings, field)
+    filters = filters or Filters()
+    check_filters(filters, settings)
     return Query(
         question=question,
         as_of=as_of,
-        filters=filters or Filters(),
+        filters=filters,
         k=check_k(k, settings),
         strict_dates=strict_dates,
     )

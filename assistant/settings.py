@@ -124,6 +124,22 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     max_question_chars: int = Field(default=2000, ge=10)
     max_messages: int = Field(default=50, ge=1)
+    max_filter_values: int = Field(
+        default=1000,
+        ge=1,
+        le=10000,
+        description="values one filter list (sources, article_ids) may hold",
+    )
+    max_article_chars: int = Field(
+        default=2_000_000,
+        ge=1000,
+        description="an article with a longer text is reported as failed, not ingested",
+    )
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="proxies whose X-Forwarded-For is trusted (comma-separated, or *); unset:"
+        " none, the client address is the peer's",
+    )
     rate_limit_per_minute: int = Field(default=600, ge=0, description="per client; 0 = off")
 
     @field_validator("api_keys", mode="before")

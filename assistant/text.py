@@ -1,4 +1,6 @@
-"""Small text utilities shared by retrieval and answering: word tokens, stopwords, sentence spans.
+"""Small text utilities shared by retrieval and answering: word tokens, stopwords, sentence spans;
+and two checks on untrusted strings: lone surrogates (not storable) and bidi controls (which
+would reorder how metadata around them is displayed).
 
 Pure functions over strings; no models, no storage.
 """
@@ -9,6 +11,25 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Embeddings, overrides, isolates and marks: U+202A-202E, U+2066-2069, LRM, RLM, ALM.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Offset of the first lone surrogate (e.g. from JSON's "\\ud800"), None if there is none.
+
+    Such a string cannot be encoded as UTF-8, so it can be neither stored nor embedded."""
+    m = _SURROGATE.search(text)
+    return m.start() if m else None
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` with its bidi control characters removed: shown beside other metadata (a source, a
+    date), a title's U+202E could otherwise make them read backwards."""
+    return BIDI_CONTROLS.sub("", text)
+
 
 STOPWORDS = frozenset(
     [

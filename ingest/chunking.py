@@ -8,6 +8,8 @@ a changed one yields new ids (its old chunks are then removed by the store). No 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.dates import extract_date_mentions
@@ -54,7 +56,10 @@ class Chunker:
 
     def split(self, article: Article) -> list[Chunk]:
         text = article.text
-        mentions = extract_date_mentions(text, article.published_at)
+        # Sorted by start, so each chunk looks only at the mentions starting inside it: scanning
+        # all of them per chunk made chunking quadratic (10 MB of text: 53 s).
+        mentions = sorted(extract_date_mentions(text, article.published_at), key=lambda m: m.start)
+        starts = [m.start for m in mentions]
         chunks: list[Chunk] = []
         cursor = fallback = 0
         for piece in self._splitter.split_text(text):
@@ -68,7 +73,8 @@ class Chunker:
                 raise AssertionError(f"chunk not found in article {article.id}")
             end = start + len(piece)
             index = len(chunks)
-            dates = sorted({m.value for m in mentions if m.start >= start and m.end <= end})
+            inside = mentions[bisect_left(starts, start) : bisect_left(starts, end)]
+            dates = sorted({m.value for m in inside if m.end <= end})
             chunks.append(
                 Chunk(
                     id=f"{article.id}:{index}:{sha1_hex(piece)[:8]}",

@@ -4,7 +4,9 @@ Articles are taken in batches (by chunk count): a batch's unchanged articles are
 any chunking or embedding (content hash against the stored record), the rest are chunked, embedded
 in one call (the embedder sorts by length to keep padding small), and written with the store's
 crash-safe protocol. Duplicate ids within a run: the last one wins and is reported once. Load
-errors pass through into the report; they never stop the batch. No file reading happens here.
+errors pass through into the report, and so do an article's load notes (kept, with a warning);
+they never stop the batch. An article longer than `max_article_chars` is reported as failed
+before any chunking. No file reading happens here.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ ProgressFn = Callable[
 ]  # (articles done in this call, chunks embedded in this call)
 
 
+@dataclass(frozen=True)
+class IngestWarning:
+    """An article that went in with something missing (e.g. an unreadable date)."""
+
+    article_id: str
+    origin: str
+    reason: str
+
+
 @dataclass
 class IngestReport:
     articles_added: int = 0
@@ -33,6 +44,7 @@ class IngestReport:
     chunks_written: int = 0
     failed: list[LoadError] = field(default_factory=list)
     duplicates: int = 0
+    warnings: list[IngestWarning] = field(default_factory=list)
 
     @property
     def articles_ingested(self) -> int:
@@ -46,6 +58,7 @@ class IngestReport:
             "chunks_written": self.chunks_written,
             "duplicates": self.duplicates,
             "failed": [f.model_dump() for f in self.failed],
+            "warnings": [w.__dict__ for w in self.warnings],
         }
 
 
@@ -63,11 +76,13 @@ class Ingestor:
         embedder: Embedder,
         chunker: Chunker,
         batch_chunks: int = 256,
+        max_article_chars: int = 2_000_000,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
         self.batch_chunks = batch_chunks
+        self.max_article_chars = max_article_chars
 
     def run(
         self, items: Iterable[Article | LoadError], progress: ProgressFn | None = None
@@ -79,6 +94,17 @@ class Ingestor:
             if isinstance(item, LoadError):
                 report.failed.append(item)
                 continue
+            origin = item.origin or item.id
+            if len(item.text) > self.max_article_chars:
+                report.failed.append(
+                    LoadError(
+                        origin=origin,
+                        reason=f"article text is {len(item.text):,} characters, more than the"
+                        f" limit of {self.max_article_chars:,} (NEWSDESK_MAX_ARTICLE_CHARS)",
+                    )
+                )
+                continue
+            report.warnings.extend(IngestWarning(item.id, origin, n) for n in item.notes)
             if item.id in seen:
                 report.duplicates += 1
                 # The later copy wins; if the earlier one is already written it is replaced.

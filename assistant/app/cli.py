@@ -20,10 +20,19 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from assistant.errors import BadQueryError, NewsdeskError
+from assistant.errors import BadQueryError, NewsdeskError, NotFoundError
 from assistant.settings import Settings, get_settings
+from assistant.text import without_bidi_controls
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+HELP = (
+    "Ask questions about your news articles; every answer quotes its sources exactly.\n\n"
+    "Start with `newsdesk ingest FILES...` (text, Markdown, JSON/JSONL, HTML, RSS/Atom), then"
+    ' `newsdesk ask "your question"`, `newsdesk list` to see what is stored, or `newsdesk serve`'
+    " for the web page and the API. Runs offline. Every command takes --data-dir (default:"
+    " $NEWSDESK_DATA_DIR or ./.newsdesk)."
+)
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
 console = Console(stderr=True)
 
 DataDir = Annotated[
@@ -39,6 +48,25 @@ def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
     if data_dir is not None:
         update["data_dir"] = data_dir
     return get_settings().model_copy(update=update)
+
+
+def _require_store(settings: Settings) -> None:
+    """A command that reads a store fails clearly when there is none at --data-dir (instead of
+    creating an empty one there and refusing every question)."""
+    if settings.chroma_mode == "embedded" and not settings.chroma_path.is_dir():
+        raise NotFoundError(
+            f"no store at {settings.data_dir}: ingest articles first (newsdesk ingest --data-dir"
+            f" {settings.data_dir} FILES...), or give the --data-dir of an existing store"
+        )
+
+
+def _warn_if_empty(articles: int, settings: Settings) -> None:
+    if articles == 0:
+        console.print(
+            f"[yellow]warning:[/] the store at {settings.data_dir} holds no articles: ingest"
+            " some first (newsdesk ingest FILES...)",
+            soft_wrap=True,
+        )
 
 
 @contextlib.contextmanager
@@ -77,8 +105,24 @@ def _with_llm(settings: Settings, start: bool, gguf: Path | None = None) -> Iter
         llm.stop()
 
 
+def _print_version(shown: bool) -> None:
+    if shown:
+        from assistant import __version__
+
+        typer.echo(f"newsdesk {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log what happens")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -118,7 +162,9 @@ def ingest(
                 if f.line and not f.origin.endswith(f":{f.line}")
                 else f.origin
             )
-            console.print(f"[yellow]skipped[/] {where}: {f.reason}")
+            console.print(f"[yellow]skipped[/] {where}: {f.reason}", soft_wrap=True)
+        for w in report.warnings:
+            console.print(f"[yellow]warning[/] {w.origin}: {w.reason}", soft_wrap=True)
     if report.articles_ingested == 0:
         if not as_json:
             console.print("[red]nothing was ingested[/]")
@@ -185,7 +231,9 @@ def delete(
     from assistant.runtime import Runtime
 
     with _fails("delete failed"):
-        deleted = set(Runtime.open(_settings(data_dir)).store.delete(article_ids))
+        settings = _settings(data_dir)
+        _require_store(settings)
+        deleted = set(Runtime.open(settings).store.delete(article_ids))
     for a in article_ids:
         if a in deleted:
             console.print(f"deleted {a}")
@@ -204,7 +252,9 @@ def check(
     from assistant.runtime import Runtime
 
     with _fails("check failed"):
-        store = Runtime.open(_settings(data_dir)).store
+        settings = _settings(data_dir)
+        _require_store(settings)
+        store = Runtime.open(settings).store
         if repair:
             if store.check().lexical_errors:
                 store.rebuild_lexical()
@@ -259,7 +309,9 @@ def ask(
             k=k,
             strict_dates=strict_dates,
         )
+        _require_store(settings)
         rt = Runtime.open(settings)
+        _warn_if_empty(rt.store.stats().articles, settings)
         answer = rt.desk.ask(query, answerer=rt.answerer(answerer))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
@@ -274,11 +326,71 @@ def ask(
     if answer.citations:
         typer.echo("\nSources:")
         for c in answer.citations:
-            meta = ", ".join(
-                x for x in (c.title, c.source, c.published_at and c.published_at.isoformat()) if x
+            meta = without_bidi_controls(
+                ", ".join(
+                    x
+                    for x in (c.title, c.source, c.published_at and c.published_at.isoformat())
+                    if x
+                )
             )
             typer.echo(f"[{c.n}] {meta} — article {c.article_id} chars {c.start}-{c.end}")
             typer.echo(f'    "{c.quote}"')
+
+
+@app.command("list")
+def list_articles(
+    data_dir: DataDir = None,
+    offset: Annotated[int, typer.Option(min=0, help="skip this many articles")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="articles to show")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Show what the store holds: articles (id, date, source, title), sources and dates."""
+    from assistant.runtime import Runtime
+
+    with _fails("list failed"):
+        settings = _settings(data_dir)
+        _require_store(settings)
+        store = Runtime.open(settings).store
+        catalog = store.catalog()
+        page = store.list_articles(offset=offset, limit=limit)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "total": catalog.articles,
+                    "offset": offset,
+                    "articles": [
+                        {
+                            "id": a.id,
+                            "title": a.title,
+                            "source": a.source,
+                            "published_at": a.published.isoformat() if a.published else None,
+                        }
+                        for a in page
+                    ],
+                    "sources": catalog.sources,
+                    "earliest": catalog.earliest.isoformat() if catalog.earliest else None,
+                    "latest": catalog.latest.isoformat() if catalog.latest else None,
+                    "undated": catalog.undated,
+                }
+            )
+        )
+        return
+    _warn_if_empty(catalog.articles, settings)
+    for a in page:
+        when = a.published.isoformat() if a.published else "(no date)"
+        title = without_bidi_controls(a.title or "(untitled)")
+        source = without_bidi_controls(a.source or "(no source)")
+        typer.echo(f"{a.id}  {when:<10}  {source}  {title}")
+    shown = f"{offset + 1}-{offset + len(page)}" if page else "none"
+    typer.echo(f"\narticles {shown} of {catalog.articles}")
+    if catalog.sources:
+        top = ", ".join(f"{without_bidi_controls(s)} ({n})" for s, n in catalog.sources.items())
+        typer.echo(f"sources: {top}")
+    if catalog.earliest and catalog.latest:
+        typer.echo(f"published: {catalog.earliest.isoformat()} to {catalog.latest.isoformat()}")
+    if catalog.undated:
+        typer.echo(f"undated: {catalog.undated}")
 
 
 @app.command()
@@ -320,10 +432,19 @@ def serve(
             # The watcher process reads these settings from the handed-over file.
             bg.enter_context(handed_over(settings))
             bg.enter_context(WatchBeside(watch))
+        # X-Forwarded-For names the client only behind a proxy we were told to trust; uvicorn's
+        # default trusts it from 127.0.0.1, which let a local client pick its rate-limit bucket.
+        proxies = settings.forwarded_allow_ips
+        forwarding: dict[str, Any] = {
+            "proxy_headers": proxies is not None,
+            "forwarded_allow_ips": proxies,
+        }
         if workers == 1:
             from assistant.app.http.app import create_app
 
-            uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+            uvicorn.run(
+                create_app(settings), host=host, port=port, log_level=log_level, **forwarding
+            )
             return
         # Each worker process imports the app factory and builds its app from these settings,
         # handed over whole (one file, readable by us only) rather than piece by piece.
@@ -335,6 +456,7 @@ def serve(
                 port=port,
                 workers=workers,
                 log_level=log_level,
+                **forwarding,
             )
 
 

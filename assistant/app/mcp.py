@@ -3,7 +3,12 @@
 Tools, with the same parameters as the HTTP API:
 
 - `search_news(question, as_of?, sources?, since?, until?, article_ids?, k?)` → passages;
-- `ask_news(...)` → the answer with [n] markers, citations (exact spans) and whether it refused.
+- `ask_news(...)` → the answer with [n] markers, citations (exact spans) and whether it refused;
+- `get_article(article_id, start?, end?)` → a stored article's text and metadata (and the span
+  `start:end` of it), so an agent can read what a citation points at.
+
+Parameter schemas carry the configured limits (question length, k, list sizes) as JSON Schema
+min/max, built per server from its settings; the server reports the package version.
 
 Both return structured results (JSON matching the output schema, plus a text rendering). The
 runtime (embedder, store) opens once, at server start; each call runs in the SDK's worker thread.
@@ -12,8 +17,8 @@ every `NewsdeskError` becomes a `ToolError` with its message, in `_tool_errors` 
 `newsdesk mcp` serves stdio; `newsdesk mcp --http` serves streamable HTTP at /mcp.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the tools' parameter types are built per server from
+# its settings (limits as JSON Schema min/max), and the SDK must see them as real objects.
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -26,6 +31,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field, ValidationError
 
+from assistant import __version__
 from assistant.errors import NewsdeskError
 from assistant.models import Citation, DateWindow, Filters, Passage, Query
 from assistant.runtime import Runtime
@@ -36,15 +42,11 @@ log = logging.getLogger(__name__)
 
 __all__ = ["AskNewsResult", "NewsTools", "SearchNewsResult", "build_server"]
 
-Question = Annotated[str, Field(description="the question, in plain language")]
 AsOf = Annotated[
     date | None, Field(description="when the question is asked (YYYY-MM-DD); default today")
 ]
-Sources = Annotated[list[str] | None, Field(description="only these sources, e.g. ['Reuters']")]
 Since = Annotated[date | None, Field(description="only articles published on/after (YYYY-MM-DD)")]
 Until = Annotated[date | None, Field(description="only articles published on/before (YYYY-MM-DD)")]
-ArticleIds = Annotated[list[str] | None, Field(description="only these article ids")]
-K = Annotated[int | None, Field(description="passages to retrieve (default 5)")]
 
 
 class SearchNewsResult(BaseModel):
@@ -52,6 +54,23 @@ class SearchNewsResult(BaseModel):
     as_of: date | None = None
     date_window: DateWindow | None = None
     passages: list[Passage]
+
+
+class Span(BaseModel):
+    start: int
+    end: int
+    text: str = Field(description="text[start:end] of the article")
+
+
+class ArticleResult(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published_at: date | None = None
+    text: str
+    span: Span | None = Field(default=None, description="the asked start:end of the text")
 
 
 class AskNewsResult(BaseModel):
@@ -82,13 +101,44 @@ class NewsTools:
         self._lock = threading.Lock()
 
     @property
-    def desk(self) -> Newsdesk:
+    def runtime(self) -> Runtime:
         with self._lock:
             if self._runtime is None:
                 runtime = Runtime.open(self.settings, warm=True)
                 runtime.store.sync_lexical()
+                if runtime.store.stats().articles == 0:
+                    log.warning("the store at %s holds no articles", self.settings.data_dir)
                 self._runtime = runtime
-            return self._runtime.desk
+            return self._runtime
+
+    @property
+    def desk(self) -> Newsdesk:
+        return self.runtime.desk
+
+    def article(self, article_id: str, start: int | None, end: int | None) -> ArticleResult:
+        with _tool_errors():
+            found = self.runtime.store.article(article_id)
+        if found is None:
+            raise ToolError(f"no article with id {article_id!r} (ids are in citations' article_id)")
+        span = None
+        if start is not None or end is not None:
+            lo, hi = start or 0, len(found.text) if end is None else end
+            if not 0 <= lo < hi <= len(found.text):
+                raise ToolError(
+                    f"start/end: {lo}:{hi} is not a span of the article (need 0 <= start < end"
+                    f" <= {len(found.text)})"
+                )
+            span = Span(start=lo, end=hi, text=found.text[lo:hi])
+        return ArticleResult(
+            id=found.id,
+            title=found.title,
+            source=found.source,
+            url=found.url,
+            authors=found.authors,
+            published_at=found.published_at,
+            text=found.text,
+            span=span,
+        )
 
     def query(
         self,
@@ -133,6 +183,38 @@ class NewsTools:
 def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServer:
     """The MCP server with `search_news` and `ask_news` (runtime opened when the server starts)."""
     tools = NewsTools(settings, runtime)
+    # The limits are in the schemas for clients to see (JSON Schema min/max), and checked by
+    # `make_query` like everywhere else, so a call past them gets our message, not pydantic's.
+    most = settings.max_filter_values
+    question_t = Annotated[
+        str,
+        Field(
+            description="the question, in plain language",
+            json_schema_extra={"minLength": 1, "maxLength": settings.max_question_chars},
+        ),
+    ]
+    sources_t = Annotated[
+        list[str] | None,
+        Field(
+            description="only these sources (any case), e.g. ['Reuters']",
+            json_schema_extra={"maxItems": most},
+        ),
+    ]
+    ids_t = Annotated[
+        list[str] | None,
+        Field(description="only these article ids", json_schema_extra={"maxItems": most}),
+    ]
+    k_t = Annotated[
+        int | None,
+        Field(
+            description=f"passages to retrieve (default {settings.top_k})",
+            json_schema_extra={"minimum": 1, "maximum": settings.max_k},
+        ),
+    ]
+    offset_t = Annotated[
+        int | None,
+        Field(description="a character offset in the text", json_schema_extra={"minimum": 0}),
+    ]
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[None]:
@@ -142,10 +224,12 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServe
 
     server: MCPServer = MCPServer(
         "newsdesk",
+        version=__version__,
         instructions=(
             "Search and question stored news articles. ask_news answers with [n] markers and exact"
             " quoted citations (or says the articles do not contain the answer); search_news"
-            " returns the matching passages. Pass as_of for questions about relative dates."
+            " returns the matching passages; get_article reads a cited article. Pass as_of for"
+            " questions about relative dates."
         ),
         lifespan=lifespan,
         log_level="WARNING",
@@ -155,13 +239,13 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServe
         description="Find passages of stored news articles relevant to a question (no answer)."
     )
     def search_news(
-        question: Question,
+        question: question_t,
         as_of: AsOf = None,
-        sources: Sources = None,
+        sources: sources_t = None,
         since: Since = None,
         until: Until = None,
-        article_ids: ArticleIds = None,
-        k: K = None,
+        article_ids: ids_t = None,
+        k: k_t = None,
     ) -> SearchNewsResult:
         return tools.search(tools.query(question, as_of, sources, since, until, article_ids, k))
 
@@ -172,15 +256,30 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServe
         )
     )
     def ask_news(
-        question: Question,
+        question: question_t,
         as_of: AsOf = None,
-        sources: Sources = None,
+        sources: sources_t = None,
         since: Since = None,
         until: Until = None,
-        article_ids: ArticleIds = None,
-        k: K = None,
+        article_ids: ids_t = None,
+        k: k_t = None,
     ) -> AskNewsResult:
         return tools.ask(tools.query(question, as_of, sources, since, until, article_ids, k))
+
+    @server.tool(
+        description=(
+            "Read a stored news article (text and metadata) by its id, e.g. the article_id of a"
+            " citation; with start/end, also that span of its text."
+        )
+    )
+    def get_article(
+        article_id: Annotated[
+            str, Field(description="the article's id", json_schema_extra={"minLength": 1})
+        ],
+        start: offset_t = None,
+        end: offset_t = None,
+    ) -> ArticleResult:
+        return tools.article(article_id, start, end)
 
     return server
 

@@ -13,6 +13,16 @@ from datetime import date, timedelta
 from typing import Literal
 
 
+def shift(d: date, days: int | timedelta) -> date:
+    """`d` moved by `days`, saturating at the ends of the calendar (year 1 and year 9999): an
+    as-of date of 9999-12-31 asks about the days before it, not about an overflow."""
+    delta = days if isinstance(days, timedelta) else timedelta(days=days)
+    try:
+        return d + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min
+
+
 def valid_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -32,12 +42,20 @@ def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last day of a month (a year outside 1..9999 is clamped to it)."""
+    year = min(max(year, date.min.year), date.max.year)
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    """First and last day of a year (clamped to 1..9999)."""
+    year = min(max(year, date.min.year), date.max.year)
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def resolve_day_near(month: int, day: int, ref: date, lookahead: int) -> date | None:
     """The latest date with this month-day that is at most `lookahead` days after ref."""
-    limit = ref + timedelta(days=lookahead)
+    limit = shift(ref, lookahead)
     for year in range(limit.year, limit.year - 9, -1):
         d = valid_date(year, month, day)
         if d is not None and d <= limit:
@@ -53,7 +71,7 @@ def resolve_month_near(month: int, modifier: str, ref: date, lookahead: int) -> 
         return (ref.year if month < ref.month else ref.year - 1), month
     if mod == "next":
         return (ref.year if month > ref.month else ref.year + 1), month
-    limit = ref + timedelta(days=lookahead)
+    limit = shift(ref, lookahead)
     year = limit.year if month <= limit.month else limit.year - 1
     return year, month
 

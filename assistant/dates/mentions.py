@@ -44,12 +44,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from assistant.dates.calendar_math import (
     month_day_exists,
     resolve_day_near,
     resolve_month_near,
+    shift,
     shift_month,
     valid_date,
 )
@@ -217,12 +218,12 @@ def _weekday(name: str, modifier: str | None, ref: date) -> date:
     target = WEEKDAYS[name]
     mod = (modifier or "").lower()
     if mod in ("last", "past"):
-        return ref - timedelta(days=(ref.weekday() - target - 1) % 7 + 1)
+        return shift(ref, -((ref.weekday() - target - 1) % 7 + 1))
     if mod == "next":
-        return ref + timedelta(days=(target - ref.weekday() - 1) % 7 + 1)
+        return shift(ref, (target - ref.weekday() - 1) % 7 + 1)
     if mod == "this":
-        return ref + timedelta(days=target - ref.weekday())
-    return ref - timedelta(days=(ref.weekday() - target) % 7)
+        return shift(ref, target - ref.weekday())
+    return shift(ref, -((ref.weekday() - target) % 7))
 
 
 def _year_ok(year: int) -> bool:
@@ -285,7 +286,7 @@ def mention_value(m: re.Match[str], text: str, ref: date | None) -> tuple[str, i
         if word == "Today" and not _SENTENCE_START.search(text, max(0, start - 8), start):
             return None  # "USA Today", "the Today show"
         offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word.lower()]
-        return (ref + timedelta(days=offset)).isoformat(), start, end
+        return shift(ref, offset).isoformat(), start, end
     if kind == "RU":
         if text[max(0, start - 4) : start].lower() == "the ":
             return None  # "the last year" is the past twelve months, not a calendar year
@@ -298,7 +299,7 @@ def mention_value(m: re.Match[str], text: str, ref: date | None) -> tuple[str, i
         n = number(m["ago_n"])
         unit = m["ago_unit"]
         if unit == "day":
-            return (ref - timedelta(days=n)).isoformat(), start, end
+            return shift(ref, -n).isoformat(), start, end
         if unit == "month":
             year, month = shift_month(ref.year, ref.month, -n)
             return _month_value(year, month, start, end)

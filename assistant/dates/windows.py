@@ -34,7 +34,7 @@ Rules for questions (``as_of`` = when the question is asked)
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from assistant.dates.calendar_math import (
@@ -42,9 +42,11 @@ from assistant.dates.calendar_math import (
     month_day_exists,
     resolve_day_near,
     resolve_month_near,
+    shift,
     shift_month,
     valid_date,
     value_interval,
+    year_bounds,
 )
 from assistant.dates.mentions import SCAN, mention_value
 from assistant.dates.vocabulary import (
@@ -204,22 +206,21 @@ def _relative_window(m: re.Match[str], question: str, as_of: date) -> DateWindow
     if kind == "RU":
         delta = {"last": -1, "this": 0, "next": 1}[m["ru_mod"].lower()]
         if m["ru_unit"] == "year":
-            year = as_of.year + delta
-            return _window(date(year, 1, 1), date(year, 12, 31), expr, "year")
+            return _window(*year_bounds(as_of.year + delta), expr, "year")
         first, last = month_bounds(*shift_month(as_of.year, as_of.month, delta))
         return _window(first, last, expr, "month")
     if kind == "QWEEK":
         pre = m["qw_pre"].lower().split()[-1]
         if pre == "last" and not m["qw_pre"].lower().startswith("the"):
-            return _window(as_of - timedelta(days=13), as_of - timedelta(days=7), expr, "range")
+            return _window(shift(as_of, -13), shift(as_of, -7), expr, "range")
         if pre == "next":
-            return _window(as_of + timedelta(days=1), as_of + timedelta(days=7), expr, "range")
-        return _window(as_of - timedelta(days=6), as_of, expr, "range")
+            return _window(shift(as_of, 1), shift(as_of, 7), expr, "range")
+        return _window(shift(as_of, -6), as_of, expr, "range")
     if kind == "QWEEKEND":
-        saturday = as_of - timedelta(days=(as_of.weekday() - 5) % 7)
-        if m["qe_pre"].lower() == "last" and saturday + timedelta(days=1) >= as_of:
-            saturday -= timedelta(days=7)
-        return _window(saturday, saturday + timedelta(days=1), expr, "range")
+        saturday = shift(as_of, -((as_of.weekday() - 5) % 7))
+        if m["qe_pre"].lower() == "last" and shift(saturday, 1) >= as_of:
+            saturday = shift(saturday, -7)
+        return _window(saturday, shift(saturday, 1), expr, "range")
     if kind == "QPASTN":
         word = m["qp_n"]
         weeks = m["qp_unit"] == "weeks"
@@ -229,13 +230,13 @@ def _relative_window(m: re.Match[str], question: str, as_of: date) -> DateWindow
             days = number(word) * (7 if weeks else 1)
         if days < 1:
             return None
-        return _window(as_of - timedelta(days=days - 1), as_of, expr, "range")
+        return _window(shift(as_of, -(days - 1)), as_of, expr, "range")
     if kind == "QRECENT":
         days = 28 if m["qr_unit"] == "weeks" else RECENT_DAYS
-        return _window(as_of - timedelta(days=days - 1), as_of, expr, "relative")
+        return _window(shift(as_of, -(days - 1)), as_of, expr, "relative")
     if kind == "QWAGO":
-        center = as_of - timedelta(days=7 * number(m["qa_n"]))
-        return _window(center - timedelta(days=3), center + timedelta(days=3), expr, "range")
+        center = shift(as_of, -7 * number(m["qa_n"]))
+        return _window(shift(center, -3), shift(center, 3), expr, "range")
     return None
 
 

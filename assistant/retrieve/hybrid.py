@@ -69,6 +69,10 @@ class HybridRetriever:
         plan = plan_query(query, today=today)
         n = max(self.settings.candidates, plan.k)
         notes: list[str] = []
+        if plan.filters.sources:
+            unknown = self.store.unknown_sources(plan.filters.sources)
+            if unknown:
+                notes.append(_unknown_sources_note(unknown, self.store.sources()))
         clock.lap("plan")
         qvec = self.embedder.embed([plan.dense_text])[0]
         clock.lap("embed")
@@ -113,6 +117,15 @@ class HybridRetriever:
         return Retrieval(
             plan=plan, passages=passages, timings_ms=clock.timings, query_vector=qvec, notes=notes
         )
+
+
+def _unknown_sources_note(unknown: list[str], known: dict[str, int]) -> str:
+    named = sorted(known, key=lambda s: (-known[s], s))
+    listed = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "")
+    return (
+        f"no stored article is from {', '.join(repr(u) for u in unknown)} (sources match"
+        f" case-insensitively); stored sources: {listed}"
+    )
 
 
 def _passage(c: Candidate) -> Passage:

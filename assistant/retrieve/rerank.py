@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.dates import mention_overlap
+from assistant.dates.calendar_math import shift
 from assistant.retrieve.plan import QueryPlan
 from assistant.store import ChunkHit
 from assistant.text import content_words
@@ -71,10 +72,10 @@ def _published_in_window(c: Candidate, plan: QueryPlan) -> float:
     pub = c.published
     if plan.window is None or pub is None:
         return 0.0
-    if plan.window.start <= pub <= plan.window.end + _REPORTING_LAG:
+    if plan.window.start <= pub <= shift(plan.window.end, _REPORTING_LAG):
         return 1.0
     span = plan.window.end - plan.window.start + timedelta(days=7)
-    if plan.window.start - span <= pub <= plan.window.end + span:
+    if shift(plan.window.start, -span) <= pub <= shift(plan.window.end, span):
         return 0.4
     return 0.0
 
@@ -85,14 +86,14 @@ def _recency(c: Candidate, plan: QueryPlan) -> float:
     pub = c.published
     if pub is None or pub > plan.as_of:
         return 0.0
-    if plan.window is not None and plan.window.end < plan.as_of - _RECENT_WINDOW:
+    if plan.window is not None and plan.window.end < shift(plan.as_of, -_RECENT_WINDOW):
         return 0.0
     return math.exp(-(plan.as_of - pub).days / _RECENCY_DAYS)
 
 
 def _future(c: Candidate, plan: QueryPlan) -> float:
     pub = c.published
-    return 1.0 if pub is not None and pub > plan.as_of + timedelta(days=1) else 0.0
+    return 1.0 if pub is not None and pub > shift(plan.as_of, 1) else 0.0
 
 
 def _title(c: Candidate, q_words: set[str]) -> float:

@@ -4,6 +4,7 @@ from assistant.store.news import NewsStore, TimingHook
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
+    Catalog,
     ChunkHit,
     StoreCheck,
     StoreStats,
@@ -12,6 +13,7 @@ from assistant.store.types import (
 __all__ = [
     "ArticleSummary",
     "ArticleWrite",
+    "Catalog",
     "ChunkHit",
     "NewsStore",
     "StoreCheck",

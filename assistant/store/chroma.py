@@ -19,7 +19,6 @@ computed by us and passed explicitly. No ranking and no lexical search here.
 
 from __future__ import annotations
 
-import errno
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +43,7 @@ from assistant.models import Article, Chunk, Filters
 from assistant.settings import Settings
 from assistant.store import codec
 from assistant.store.coordination import ReadWriteLock
+from assistant.store.faults import FULL_DISK, disk_full
 from assistant.store.types import ArticleSummary, ChunkHit
 
 log = logging.getLogger(__name__)
@@ -125,9 +125,8 @@ _CONNECTION_ERRORS = (httpx.TransportError, ConnectionError)
 
 
 def _classify(exc: BaseException) -> StoreUnavailableError:
-    text = str(exc)
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text:
-        return StorageFullError(f"the disk holding the store is full: {exc}")
+    if disk_full(exc):
+        return StorageFullError(FULL_DISK)
     return StoreUnavailableError(f"Chroma is unavailable: {exc}")
 
 
@@ -340,8 +339,8 @@ class ChromaAdapter:
             except OSError as exc:
                 raise _classify(exc) from exc
             except Exception as exc:
-                if "disk is full" in str(exc) or "No space left" in str(exc):
-                    raise StorageFullError(f"the disk holding the store is full: {exc}") from exc
+                if disk_full(exc):
+                    raise StorageFullError(FULL_DISK) from exc
                 raise
             if self._down:
                 self._down = False

@@ -30,16 +30,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import snowballstemmer
 
-from assistant.errors import StoreUnavailableError
+from assistant.errors import StorageFullError, StoreUnavailableError
 from assistant.models import Filters
 from assistant.store.codec import int_to_date
+from assistant.store.faults import FULL_DISK, disk_full
 from assistant.store.types import ChunkHit
 from assistant.text import content_words
 
@@ -219,6 +219,8 @@ class LexicalIndex:
         try:
             yield
         except sqlite3.OperationalError as exc:
+            if disk_full(exc):  # not a broken file: the write fails, the index stays as it was
+                raise StorageFullError(FULL_DISK) from exc
             if any(word in str(exc).lower() for word in _TRANSIENT):
                 raise
             raise LexicalFault(f"{self.path.name}: {exc}") from exc
@@ -306,17 +308,23 @@ class LexicalIndex:
             rows = self._conn().execute("SELECT source, count(*) FROM rows GROUP BY source")
             return {str(s): int(n) for s, n in rows if s}
 
-    def published_range(self) -> tuple[date | None, date | None]:
-        """The earliest and latest publication dates of the indexed chunks (None if none)."""
+    def catalog(self) -> tuple[dict[str, int], int | None, int | None, int]:
+        """(articles per source spelling, earliest and latest yyyymmdd published, articles with
+        no publication date), over the articles with chunks in the index."""
         with self._faults():
-            lo, hi = (
-                self._conn()
-                .execute(
-                    "SELECT min(published), max(published) FROM rows WHERE published IS NOT NULL"
+            conn = self._conn()
+            per_source = {
+                str(s): int(n)
+                for s, n in conn.execute(
+                    "SELECT source, count(DISTINCT article_id) FROM rows GROUP BY source"
                 )
-                .fetchone()
-            )
-            return (int_to_date(lo) if lo else None, int_to_date(hi) if hi else None)
+                if s
+            }
+            first, last = conn.execute("SELECT min(published), max(published) FROM rows").fetchone()
+            undated = conn.execute(
+                "SELECT count(DISTINCT article_id) FROM rows WHERE published IS NULL"
+            ).fetchone()[0]
+        return per_source, first, last, int(undated)
 
     def search(
         self,

@@ -52,6 +52,7 @@ from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
+    Catalog,
     ChunkHit,
     LexicalState,
     StoreCheck,
@@ -341,9 +342,28 @@ class NewsStore:
         return {i: a for i, (a, h) in got.items() if h}
 
     def list_articles(self, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
-        """A page of committed articles' metadata, in storage order."""
+        """A page of committed articles' metadata, in storage order (the order they were first
+        stored: pages stay stable while articles are added)."""
         self.refresh()
         return [s for s, h in self._chroma.list_articles(limit=limit, offset=offset) if h]
+
+    def catalog(self) -> Catalog:
+        """Article count, articles per source and the range of publication dates."""
+        self.refresh()
+        articles = self._chroma.count_articles()
+        try:
+            with self._reading_lexical() as lexical:
+                per_source, first, last, undated = lexical.catalog()
+        except LexicalUnavailableError:
+            per_source, first, last, undated = {}, None, None, 0
+        ordered = dict(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0])))
+        return Catalog(
+            articles=articles,
+            sources=ordered,
+            earliest=codec.int_to_date(first),
+            latest=codec.int_to_date(last),
+            undated=undated,
+        )
 
     def sources(self) -> dict[str, int]:
         """Chunk count per source spelling (from the lexical index; {} while it is rebuilt)."""
@@ -361,10 +381,17 @@ class NewsStore:
         if self._published is None:
             try:
                 with self._reading_lexical() as lexical:
-                    self._published = lexical.published_range()
+                    _, first, last, _ = lexical.catalog()
+                self._published = (codec.int_to_date(first), codec.int_to_date(last))
             except LexicalUnavailableError:
                 return (None, None)
         return self._published
+
+    def unknown_sources(self, names: Sequence[str]) -> list[str]:
+        """The names matching no stored source (case-insensitively); [] while the sources are
+        not known (an empty store, or the lexical index being rebuilt)."""
+        known = {source_key(s) for s in self.sources()}
+        return [n for n in names if source_key(n) not in known] if known else []
 
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """Record hash per id, read fresh (ingest uses it to skip unchanged articles)."""
@@ -468,7 +495,7 @@ class NewsStore:
                 self._chroma.delete_articles(sorted(had_record))
             for i in ids:
                 self._commits.pop(i, None)
-            with_chunks = {c.split(":", 1)[0] for c in chunk_ids}
+            with_chunks = {_article_of(c) for c in chunk_ids}
             return [i for i in ids if i in had_record or i in with_chunks]
 
     # --- consistency --------------------------------------------------------------------------
@@ -503,7 +530,7 @@ class NewsStore:
                 if extra:
                     lexical.delete_chunks(extra)
                 added = 0
-                hashes = self._committed(sorted({m.split(":", 1)[0] for m in missing}))
+                hashes = self._committed(sorted({_article_of(m) for m in missing}))
                 for lo in range(0, len(missing), 1000):
                     got = self._chroma.get_chunks(missing[lo : lo + 1000], with_vectors=True)
                     rows = [h for h in got if codec.visible(h, hashes.get(h.article_id))]
@@ -563,6 +590,11 @@ class NewsStore:
         """Close the lexical index's connections (the Chroma client is shared per process)."""
         if self._lexical is not None:
             self._lexical.close()
+
+
+def _article_of(chunk_id: str) -> str:
+    """The article id of a chunk id `ARTICLE:INDEX:HASH` (article ids may contain ':')."""
+    return chunk_id.rsplit(":", 2)[0]
 
 
 def _bounds(f: Filters) -> tuple[int | None, int | None]:

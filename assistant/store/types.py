@@ -67,6 +67,19 @@ class ArticleSummary:
     chunks: int
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """What a store holds, in summary: article counts per source and the publication dates."""
+
+    articles: int
+    sources: dict[str, int]
+    """articles per source spelling, most first ({} while the lexical index is rebuilt)"""
+    earliest: date | None
+    latest: date | None
+    undated: int
+    """articles with no publication date"""
+
+
 LexicalState = Literal["ready", "rebuilding"]
 
 

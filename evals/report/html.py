@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from assistant.text import without_bidi_controls
 from evals.report.markdown import fmt_ci, fmt_value
 from evals.report.svg import Series, bar_chart, box_plot, histogram
 
@@ -170,10 +171,16 @@ def _latency(report: dict[str, Any]) -> str:
     )
 
 
+def _title(item: dict[str, Any]) -> str:
+    """An article's title as HTML: escaped, bidi controls removed and isolated in <bdi>, so a
+    title cannot reorder the metadata printed after it."""
+    return f"<bdi>{escape(without_bidi_controls(item.get('title') or item['article_id']))}</bdi>"
+
+
 def _question_row(r: dict[str, Any]) -> str:
     cites = "".join(
         f"<blockquote>[{c['n']}] {escape(c['quote'])}<br>"
-        f"<small>{escape(c.get('title') or c['article_id'])} · chars {c['start']}–{c['end']}"
+        f"<small>{_title(c)} · chars {c['start']}–{c['end']}"
         f"{'' if c.get('valid') else ' · INVALID'}</small></blockquote>"
         for c in r["citations"]
     )
@@ -189,7 +196,7 @@ def _question_row(r: dict[str, Any]) -> str:
         choice = f"<div><small>choices → picked: {escape(picked)}</small></div>"
     top = r["retrieved"][:3]
     retrieved = "".join(
-        f"<li>{escape(x.get('title') or x['article_id'])} <small>({x['score']:.3f})</small></li>"
+        f"<li>{_title(x)} <small>({x['score']:.3f})</small></li>"
         for x in top
     )
     outcome = r["outcome"]

@@ -23,6 +23,7 @@ from dateutil.parser import UnknownTimezoneWarning
 from assistant.dates import parse_published
 from assistant.errors import UnreadableInputError
 from assistant.models import Article, article_id_for
+from assistant.text import lone_surrogate
 from ingest.loaders.headline import guess_headline, source_from_headline
 
 # Whole-file loaders read the file into memory; JSONL is streamed and has no limit.
@@ -243,6 +244,10 @@ def _source(meta: Mapping[str, Any]) -> str | None:
     return _str_field(meta, "source", "sitename", "site_name", "publisher", numbers=True)
 
 
+MAX_ID_CHARS = 256
+_ID_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _id(meta: Mapping[str, Any]) -> str | None:
     value = meta.get("id")
     if value is None:
@@ -251,7 +256,23 @@ def _id(meta: Mapping[str, Any]) -> str | None:
         return str(value)
     if not isinstance(value, str):
         raise ValueError(f"'id' must be a string, got {json_type(value)}")
-    return value.strip() or None
+    value = value.strip()
+    if len(value) > MAX_ID_CHARS:
+        raise ValueError(f"'id' is {len(value)} characters long; the limit is {MAX_ID_CHARS}")
+    if _ID_CONTROL_RE.search(value):
+        raise ValueError("'id' contains control characters")
+    return value or None
+
+
+def check_unicode(field: str, value: str) -> None:
+    """ValueError if `value` cannot be stored as UTF-8 (a lone surrogate such as "\\ud800",
+    which JSON allows but no text encoding does)."""
+    at = lone_surrogate(value)
+    if at is not None:
+        raise ValueError(
+            f"'{field}' is not valid Unicode: a lone surrogate (U+{ord(value[at]):04X}) at"
+            f" character {at}"
+        )
 
 
 _DATE_KEYS = ("published_at", "published", "date", "publishedAt", "pubDate", "datePublished")
@@ -273,14 +294,30 @@ def build_article(
     if title is None and guess_title:
         title = guess_headline(text)
     source = _source(meta) or host_of(url) or (source_from_headline(title) if title else None)
-    _key, published = _first(meta, _DATE_KEYS)
+    date_key, published = _first(meta, _DATE_KEYS)
+    published_at = parse_date(published)
+    notes = []
+    if published_at is None and published is not None and str(published).strip():
+        notes.append(
+            f"'{date_key}' {str(published)[:40]!r} is not a date: kept with an unknown"
+            " publication date"
+        )
+    given_id = _id(meta)
+    authors = _authors(meta)
+    for field, value in (
+        ("text", text), ("id", given_id), ("title", title), ("source", source), ("url", url),
+        *(("authors", a) for a in authors),
+    ):  # fmt: skip
+        if value is not None:
+            check_unicode(field, value)
     return Article(
-        id=_id(meta) or article_id_for(url, text),
+        id=given_id or article_id_for(url, text),
         text=text,
         title=title,
         source=source,
         url=url,
-        authors=_authors(meta),
-        published_at=parse_date(published),
+        authors=authors,
+        published_at=published_at,
         origin=origin,
+        notes=notes,
     )

@@ -29,6 +29,17 @@ _FRONT_MATTER_RE = re.compile(
 _BLANK_LINES_RE = re.compile(r"\A(?:[ \t]*\n)*")
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader with dates left as strings: `date: 2022-02-30` would otherwise fail
+    the whole block ("day is out of range"); `build_article` parses dates and reports the bad."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
     """(metadata, body) for a text with YAML front matter; (None, text) without.
 
@@ -41,7 +52,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
         return None, text
     block = match.group("yaml") or ""
     try:
-        loaded = YAMLHandler().load(block)
+        loaded = YAMLHandler().load(block, Loader=_FrontMatterLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # +1 for 1-based, +1 for the "---"

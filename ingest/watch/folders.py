@@ -66,7 +66,11 @@ class FolderSource:
         found: set[str] = set()
         changed: list[tuple[Path, os.stat_result]] = []
         unreadable: list[Path] = []
+        refused: list[LoadError] = []
         for path in iter_files([self.root]):
+            if isinstance(path, LoadError):  # a link out of the folder, a loop: said each scan
+                refused.append(path)
+                continue
             key = str(path)
             try:
                 st = path.stat()
@@ -92,6 +96,7 @@ class FolderSource:
         report.entries = len(changed)
         for path in unreadable:  # a folder that cannot be listed, a socket: reported each scan
             report.failed.extend(e for e in load_file(path) if isinstance(e, LoadError))
+        report.failed.extend(refused)
         if not changed:
             gone = [p for p in known if p not in found]
             if gone:

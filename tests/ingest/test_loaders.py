@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import ingest.loaders.files as loader_files
+import ingest.loaders.text as loader_text
 from assistant.models import Article, LoadError, article_id_for
 from ingest.loaders import SUPPORTED_SUFFIXES, iter_files, load_file, load_paths
 from ingest.loaders.headline import guess_headline, source_from_headline
@@ -615,7 +615,7 @@ def test_unexpected_loader_failure_becomes_a_load_error(
     def explode(path: Path) -> list[Article | LoadError]:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(loader_files._LOADERS, ".txt", explode)
+    monkeypatch.setattr(loader_text, "load", explode)
     path = tmp_path / "a.txt"
     path.write_text(BODY, encoding="utf-8")
     assert one_error(path).reason == "unexpected error: RuntimeError: boom"
@@ -682,3 +682,70 @@ def test_supported_suffixes() -> None:
         SUPPORTED_SUFFIXES
     )
     assert all(s.startswith(".") and s == s.lower() for s in SUPPORTED_SUFFIXES)
+
+
+# --------------------------------------------------------------------------------------------
+# bad records, bad dates, the lazily imported HTML stack
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"id": "x", "text": "Broken \ud800 text."}, "text"),
+        ({"id": "x", "title": "T \udfff", "text": "Fine text."}, "title"),
+        ({"id": "x", "authors": ["A \ud800"], "text": "Fine text."}, "authors"),
+        ({"id": "x", "source": "S \ud800", "text": "Fine text."}, "source"),
+        ({"id": "x\ud800", "text": "Fine text."}, "id"),
+    ],
+)
+def test_lone_surrogates_are_a_clear_record_error(record: dict[str, object], field: str) -> None:
+    with pytest.raises(ValueError, match=f"'{field}' is not valid Unicode: a lone surrogate"):
+        article_from_record(record, "test")
+
+
+def test_ids_are_bounded_and_free_of_control_characters() -> None:
+    with pytest.raises(ValueError, match="the limit is 256"):
+        article_from_record({"id": "x" * 300, "text": "Fine text."}, "test")
+    with pytest.raises(ValueError, match="control characters"):
+        article_from_record({"id": "a\nb", "text": "Fine text."}, "test")
+    assert article_from_record({"id": "a/b:c", "text": "Fine text."}, "t").id == "a/b:c"
+
+
+@pytest.mark.parametrize("value", ["2022-02-30", "2022-13-01", "0000-00-00", "not a date"])
+def test_front_matter_with_an_impossible_date_keeps_the_article(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\ntitle: Storm\ndate: {value}\nsource: x.example\n---\n{BODY}\n")
+    (article,) = load(path)
+    assert isinstance(article, Article)
+    assert article.published_at is None and article.title == "Storm" and article.text == BODY + "\n"
+    assert article.notes == [
+        f"'date' {value!r} is not a date: kept with an unknown publication date"
+    ]
+    path.write_text(f"---\ntitle: Storm\ndate: 2022-02-03\n---\n{BODY}\n")
+    (dated,) = load(path)
+    assert isinstance(dated, Article)
+    assert dated.published_at == date(2022, 2, 3) and dated.notes == []
+
+
+def test_text_and_jsonl_ingests_never_import_the_html_stack(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": BODY}) + "\n")
+    script = (
+        "import sys\n"
+        "from ingest.loaders import load_paths\n"
+        "import assistant.app.cli, assistant.runtime\n"
+        f"items = list(load_paths([{str(SAMPLE_ARTICLE)!r}, {str(tmp_path / 'a.jsonl')!r}]))\n"
+        "assert len(items) == 2 and all(hasattr(i, 'text') for i in items), items\n"
+        "print(sorted(m for m in ('trafilatura', 'lxml', 'feedparser', 'justext')"
+        " if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    (tmp_path / "p.html").write_text(
+        "<html><body><article><p>" + BODY + "</p></article></body></html>"
+    )
+    articles, errors = split(load(tmp_path / "p.html"))
+    assert not errors and BODY in articles[0].text  # and the HTML stack loads when asked for

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from assistant import __version__
 from assistant.app.http.deps import AppState
 from assistant.app.http.errors import install_error_handlers
 from assistant.app.http.middleware import (
@@ -42,6 +43,12 @@ def _start(settings: Settings, runtime: Runtime | None) -> Runtime:
     if added or removed:
         log.info("lexical index synced at start-up: %d added, %d removed", added, removed)
     rt.answerer()
+    if rt.store.stats().articles == 0:
+        log.warning(
+            "the store at %s holds no articles: every question will be refused until some are"
+            " ingested (newsdesk ingest, or POST /v1/articles)",
+            rt.settings.data_dir,
+        )
     return rt
 
 
@@ -71,8 +78,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app = FastAPI(
         title="Newsdesk",
         summary="Question answering over news articles with exact, checkable citations.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # their assets come from a CDN: see routes/page.py
+        redoc_url=None,
     )
     install_error_handlers(app)
     # Added innermost first: the metrics middleware is outermost so it sees every response.

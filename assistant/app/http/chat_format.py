@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.models import Answer, Citation
+from assistant.text import without_bidi_controls
 
 MODEL_DEFAULT = "newsdesk"
 MODEL_EXTRACTIVE = "newsdesk-extractive"
@@ -29,7 +30,8 @@ def source_line(c: Citation) -> str:
     where = ", ".join(
         x for x in (c.source, c.published_at.isoformat() if c.published_at else None) if x
     )
-    title = c.title or f"article {c.article_id}"
+    title = without_bidi_controls(c.title or f"article {c.article_id}")
+    where = without_bidi_controls(where)
     head = f"[{c.n}] {title}" + (f" — {where}" if where else "")
     return f'{head}: "{c.quote}"'
 

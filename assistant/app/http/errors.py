@@ -182,7 +182,9 @@ async def _newsdesk_error(request: Request, exc: Exception) -> JSONResponse:
         log.warning("%s on %s %s [%s]: %s", kind, request.method, request.url.path,
                     request_id(request), exc)  # fmt: skip
     message = str(exc)
-    if isinstance(exc, StoreUnavailableError) and not isinstance(exc, LexicalUnavailableError):
+    if isinstance(exc, StoreUnavailableError) and not isinstance(
+        exc, LexicalUnavailableError | StorageFullError
+    ):
         message = f"the article store is unavailable: {exc}"
     headers = {"Retry-After": _RETRY_AFTER[status]} if status in _RETRY_AFTER else None
     return error_response(status, message, kind, headers)

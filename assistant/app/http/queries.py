@@ -29,7 +29,12 @@ def query_from(req: SearchRequest, settings: Settings) -> Query:
 
 
 def chat_turns(messages: Sequence[ChatMessage], settings: Settings) -> list[Turn]:
-    """The conversation as (role, text); 422 if too many messages or no user question."""
+    """The conversation as (role, text); 422 if too many messages or no user question.
+
+    The last user message is the question (its length is checked). Earlier messages only give
+    follow-up rewriting its context, so each is cut to its first `max_question_chars`
+    characters: a request's work stays bounded however long the history it sends (a 4 MB
+    earlier turn cost ~7 s of rewriting)."""
     if len(messages) > settings.max_messages:
         raise ApiError(
             422,
@@ -40,7 +45,9 @@ def chat_turns(messages: Sequence[ChatMessage], settings: Settings) -> list[Turn
     if not users:
         raise ApiError(422, "messages: there is no user message to answer")
     check_question(users[-1], settings, field="messages: the last user message")
-    return turns
+    last = max(i for i, (role, _) in enumerate(turns) if role == "user")
+    limit = settings.max_question_chars
+    return [(role, text if i == last else text[:limit]) for i, (role, text) in enumerate(turns)]
 
 
 def record_answer(metrics: Metrics, answer: Answer) -> None:

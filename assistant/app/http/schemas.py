@@ -93,6 +93,27 @@ class ArticleResponse(BaseModel):
     highlight: Highlight | None = None
 
 
+class ArticleListItem(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published_at: date | None = None
+
+
+class ArticleListResponse(BaseModel):
+    """A page of the stored articles (in the order first stored) and a summary of all of them."""
+
+    total: int = Field(description="articles in the store")
+    offset: int
+    limit: int
+    articles: list[ArticleListItem]
+    sources: dict[str, int] = Field(description="articles per source, most first")
+    earliest: date | None = Field(default=None, description="earliest publication date")
+    latest: date | None = Field(default=None, description="latest publication date")
+    undated: int = Field(default=0, description="articles with no publication date")
+
+
 class IngestItemResult(BaseModel):
     index: int = Field(description="position in the posted list (0 for a single object)")
     id: str | None = None
@@ -108,6 +129,9 @@ class IngestResponse(BaseModel):
     chunks_written: int
     duplicates: int
     failed: list[dict[str, Any]]
+    warnings: list[dict[str, Any]] = Field(
+        default_factory=list, description="articles stored with something missing (a bad date)"
+    )
     items: list[IngestItemResult]
 
 
@@ -159,13 +183,21 @@ class ChatMessage(BaseModel):
 
 
 class ChatCompletionRequest(BaseModel):
-    """OpenAI's request; other OpenAI parameters (temperature, top_p...) are accepted, ignored."""
+    """OpenAI's request. Sampling parameters (temperature, top_p...) are accepted and ignored;
+    the ones that would change what comes back (`n` > 1, `tools`, `functions`, a non-text
+    `response_format`, `logprobs`) are refused with a 400 by the route."""
 
     model_config = ConfigDict(extra="allow")
 
     model: str
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
+    n: int | None = None
+    tools: list[Any] | None = None
+    functions: list[Any] | None = None
+    response_format: dict[str, Any] | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
     # Newsdesk extensions (pass with the OpenAI client's `extra_body`)
     as_of: date | None = None
     filters: Filters = Field(default_factory=Filters)

@@ -97,3 +97,40 @@ def test_streamable_http_server(http_url: str) -> None:
     # the text rendering carries the same answer for clients that ignore structured content
     text = " ".join(getattr(c, "text", "") for c in ask.content)
     assert FEB26 in text
+
+
+async def _read_session(client: Client) -> dict[str, Any]:
+    async with client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        ask = _structured(await client.call_tool("ask_news", ASK))
+        cited = ask["citations"][0]
+        span = {"article_id": cited["article_id"], "start": cited["start"], "end": cited["end"]}
+        return {
+            "version": client.server_info.version if client.server_info else None,
+            "schemas": {name: t.input_schema for name, t in tools.items()},
+            "cited": cited,
+            "article": _structured(await client.call_tool("get_article", span)),
+            "missing": await client.call_tool("get_article", {"article_id": "no-such-article"}),
+            "bad_span": await client.call_tool("get_article", {**span, "start": 5, "end": 2}),
+        }
+
+
+def test_limits_in_schemas_version_and_get_article(http_url: str, sample_runtime: Runtime) -> None:
+    from assistant import __version__
+
+    got = anyio.run(_read_session, Client(http_url, read_timeout_seconds=120))
+    assert got["version"] == __version__
+    settings = sample_runtime.settings
+    for tool in ("ask_news", "search_news"):
+        props = got["schemas"][tool]["properties"]
+        assert (props["k"]["minimum"], props["k"]["maximum"]) == (1, settings.max_k)
+        assert props["question"]["maxLength"] == settings.max_question_chars
+        assert props["sources"]["maxItems"] == props["article_ids"]["maxItems"]
+        assert props["sources"]["maxItems"] == settings.max_filter_values
+    # an agent reads the cited article, and the cited span of it
+    article, cited = got["article"], got["cited"]
+    assert article["id"] == cited["article_id"] and FEB26 in article["text"]
+    assert article["span"]["text"] == cited["quote"]
+    assert article["text"][cited["start"] : cited["end"]] == cited["quote"]
+    assert got["missing"].is_error and "no article with id" in got["missing"].content[0].text
+    assert got["bad_span"].is_error and "not a span" in got["bad_span"].content[0].text

@@ -1,4 +1,5 @@
-"""Articles: GET /v1/articles/{id} (text, metadata, optional highlight), POST and DELETE (keyed).
+"""Articles: GET /v1/articles (a page + summary), GET /v1/articles/{id} (text, metadata,
+optional highlight), POST and DELETE (keyed). Ids may contain "/" (routed as a path).
 
 POST takes one article object or a list of them, in the JSONL corpus format (`id?, url?, title?,
 source?, published_at?, authors?, text`; the loader's other spellings work too), and runs the
@@ -20,6 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from assistant.app.http.deps import AppState, ReadAccess, StateDep, WriteAccess
 from assistant.app.http.errors import ApiError
 from assistant.app.http.schemas import (
+    ArticleListItem,
+    ArticleListResponse,
     ArticleResponse,
     DeleteResponse,
     ErrorResponse,
@@ -56,8 +59,43 @@ def _highlight(spec: str, text: str) -> Highlight:
     return Highlight(start=start, end=end, text=text[start:end])
 
 
+MAX_PAGE = 200
+
+
+def _list(state: AppState, offset: int, limit: int) -> ArticleListResponse:
+    store = state.runtime.store
+    catalog = store.catalog()
+    page = store.list_articles(offset=offset, limit=limit)
+    return ArticleListResponse(
+        total=catalog.articles,
+        offset=offset,
+        limit=limit,
+        articles=[
+            ArticleListItem(
+                id=a.id, title=a.title, source=a.source, url=a.url, published_at=a.published
+            )
+            for a in page
+        ],
+        sources=catalog.sources,
+        earliest=catalog.earliest,
+        latest=catalog.latest,
+        undated=catalog.undated,
+    )
+
+
+@router.get("", response_model=ArticleListResponse, dependencies=ReadAccess, responses=_READ_ERRORS)
+async def list_articles(
+    state: StateDep,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="skip this many")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="articles per page")] = 50,
+) -> ArticleListResponse:
+    """A page of the stored articles (id, title, source, date), with the sources and the range
+    of publication dates of the whole store."""
+    return await run_in_threadpool(_list, state, offset, limit)
+
+
 @router.get(
-    "/{article_id}",
+    "/{article_id:path}",
     response_model=ArticleResponse,
     dependencies=ReadAccess,
     responses=_READ_ERRORS,
@@ -143,7 +181,7 @@ def _delete(state: AppState, article_id: str) -> bool:
 
 
 @router.delete(
-    "/{article_id}",
+    "/{article_id:path}",
     response_model=DeleteResponse,
     dependencies=WriteAccess,
     responses=_WRITE_ERRORS,

@@ -51,13 +51,47 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=ReadAccess, respons
 _END = object()
 
 
-@router.get("/models", response_model=ModelList)
-async def models(state: StateDep) -> ModelList:
-    """`newsdesk` (the configured answerer), `newsdesk-extractive`, `newsdesk-llm` if configured."""
+def _model_ids(state: AppState) -> list[str]:
     ids = [fmt.MODEL_DEFAULT, fmt.MODEL_EXTRACTIVE]
     if state.runtime.llm_configured():
         ids.append(fmt.MODEL_LLM)
-    return ModelList(data=[ModelCard(id=i) for i in ids])
+    return ids
+
+
+@router.get("/models", response_model=ModelList)
+async def models(state: StateDep) -> ModelList:
+    """`newsdesk` (the configured answerer), `newsdesk-extractive`, `newsdesk-llm` if configured."""
+    return ModelList(data=[ModelCard(id=i) for i in _model_ids(state)])
+
+
+@router.get("/models/{model_id}", response_model=ModelCard)
+async def model(model_id: str, state: StateDep) -> ModelCard:
+    """One model of GET /v1/models (404 for any other id)."""
+    if model_id not in _model_ids(state):
+        raise ApiError(
+            404,
+            f"unknown model {model_id!r}: the models are {', '.join(_model_ids(state))}",
+            "model_not_found",
+        )
+    return ModelCard(id=model_id)
+
+
+def _refuse_unsupported(req: ChatCompletionRequest) -> None:
+    """A 400 for OpenAI parameters that would change what the reply is: silently ignoring them
+    gives a client something other than what it asked for."""
+    refused = []
+    if req.n is not None and req.n != 1:
+        refused.append(f"n={req.n} (one choice per request: n must be 1)")
+    if req.tools or req.functions:
+        refused.append("tools/functions (no tool calls: answers come from the articles)")
+    kind = (req.response_format or {}).get("type", "text")
+    if kind != "text":
+        refused.append(f"response_format {kind!r} (only 'text'; `citations` carries the sources)")
+    if req.logprobs or req.top_logprobs:
+        refused.append("logprobs (not available)")
+    if refused:
+        message = "unsupported parameters: " + "; ".join(refused)
+        raise ApiError(400, message, "unsupported_parameter")
 
 
 def split_model(model: str) -> tuple[str, date | None]:
@@ -149,6 +183,7 @@ _STREAM_RESPONSE: dict[int | str, dict[str, Any]] = {
 @router.post("/chat/completions", response_model=ChatCompletionResponse, responses=_STREAM_RESPONSE)
 async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
     """Answer the conversation's last user message from the articles, OpenAI-style."""
+    _refuse_unsupported(req)
     answerer = answerer_for_model(state, req.model)
     turns = chat_turns(req.messages, state.settings)
     as_of = chat_as_of(req, split_model(req.model)[1], turns)

@@ -55,11 +55,33 @@
     return body;
   }
 
+  // Metadata comes from articles: a title's bidi controls (U+202E...) are removed and each
+  // piece is isolated in a <bdi>, so no title can change how the source or date beside it reads.
+  const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+  const plain = (text) => String(text).replace(BIDI_CONTROLS, "");
+  const isolated = (text) => el("bdi", {}, plain(text));
+
   function describe(item) {
     const parts = [];
-    if (item.source) parts.push(item.source);
-    if (item.published_at) parts.push(item.published_at);
+    if (item.source) parts.push(plain(item.source));
+    if (item.published_at) parts.push(plain(item.published_at));
     return parts.join(", ");
+  }
+
+  // The article's URL as a link only when it is http(s); anything else stays plain text.
+  function urlNode(url) {
+    let parsed = null;
+    try {
+      parsed = new URL(url);
+    } catch (_) {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      return isolated(url);
+    }
+    return el("a", {
+      href: parsed.href, target: "_blank", rel: "noopener noreferrer nofollow", id: "panel-url",
+    }, plain(url));
   }
 
   function citeButton(citation) {
@@ -67,9 +89,9 @@
       type: "button",
       class: "cite",
       "data-n": String(citation.n),
-      title: citation.title || citation.article_id,
+      title: plain(citation.title || citation.article_id),
     }, `[${citation.n}]`);
-    b.addEventListener("click", () => openCitation(citation));
+    b.addEventListener("click", () => openCitation(citation, b));
     return b;
   }
 
@@ -95,8 +117,8 @@
       const meta = describe(c);
       list.append(el("li", {},
         citeButton(c), " ",
-        el("span", { class: "source-title" }, c.title || `article ${c.article_id}`),
-        meta ? el("span", { class: "source-meta" }, ` — ${meta}`) : null,
+        el("span", { class: "source-title" }, isolated(c.title || `article ${c.article_id}`)),
+        meta ? el("span", { class: "source-meta" }, " — ", isolated(meta)) : null,
         el("q", { class: "source-quote" }, c.quote)));
     }
     return list;
@@ -110,7 +132,8 @@
       const meta = describe(p);
       list.append(el("li", { class: "passage" },
         el("div", { class: "passage-meta" },
-          el("strong", {}, p.title || `article ${p.article_id}`), meta ? ` — ${meta}` : null),
+          el("strong", {}, isolated(p.title || `article ${p.article_id}`)),
+          meta ? " — " : null, meta ? isolated(meta) : null),
         el("p", { class: "passage-text" }, p.text)));
     }
     details.append(list);
@@ -149,14 +172,35 @@
     turn.classList.add("failed");
   }
 
-  async function openCitation(citation) {
+  let opener = null; // the [n] button that opened the panel: focus returns to it on close
+
+  function closePanel() {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    document.body.classList.remove("panel-open");
+    if (opener && opener.isConnected) opener.focus({ preventScroll: true });
+    opener = null;
+  }
+
+  // Scroll the panel itself (never the page) so the highlight sits mid-panel while the panel's
+  // head — title and close button — stays in view, on a phone as on a desktop.
+  function centerInPanel(node) {
+    const top = node.offsetTop - (panel.clientHeight - node.offsetHeight) / 2;
+    panel.scrollTop = Math.max(0, top);
+  }
+
+  async function openCitation(citation, button) {
     const path = `/v1/articles/${encodeURIComponent(citation.article_id)}` +
       `?highlight=${citation.start}:${citation.end}`;
     const body = $("panel-text");
-    $("panel-title").textContent = citation.title || `article ${citation.article_id}`;
+    opener = button || null;
+    $("panel-title").replaceChildren(isolated(citation.title || `article ${citation.article_id}`));
     $("panel-meta").textContent = "Loading…";
     body.replaceChildren();
     panel.hidden = false;
+    document.body.classList.add("panel-open");
+    panel.scrollTop = 0;
+    $("panel-close").focus({ preventScroll: true });
     try {
       const article = await api(path, { headers: headers() });
       // Offsets are Unicode code points (Python); Array.from splits by code points too.
@@ -168,10 +212,14 @@
         document.createTextNode(chars.slice(0, start).join("")),
         mark,
         document.createTextNode(chars.slice(end).join("")));
-      $("panel-title").textContent = article.title || `article ${article.id}`;
-      const meta = [describe(article), article.url].filter(Boolean).join(" · ");
-      $("panel-meta").textContent = `[${citation.n}] ${meta}`;
-      mark.scrollIntoView({ block: "center" });
+      $("panel-title").replaceChildren(isolated(article.title || `article ${article.id}`));
+      const meta = describe(article);
+      $("panel-meta").replaceChildren(
+        `[${citation.n}] `,
+        meta ? isolated(meta) : "",
+        meta && article.url ? " · " : "",
+        article.url ? urlNode(article.url) : "");
+      centerInPanel(mark);
     } catch (err) {
       $("panel-meta").textContent = `Could not load the article: ${err.message}`;
     }
@@ -221,5 +269,11 @@
       form.requestSubmit();
     }
   });
-  $("panel-close").addEventListener("click", () => { panel.hidden = true; });
+  $("panel-close").addEventListener("click", closePanel);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
+      event.preventDefault();
+      closePanel();
+    }
+  });
 })();

@@ -97,7 +97,7 @@ def test_metrics_count_requests_and_stages(client: httpx.Client) -> None:
     text = r.text
     assert 'newsdesk_http_requests_total{method="POST",route="/v1/ask",status="200"}' in text
     # Route templates, not raw paths, label the series.
-    assert 'route="/v1/articles/{article_id}",status="404"' in text
+    assert 'route="/v1/articles/{article_id:path}",status="404"' in text
     assert "does-not-exist" not in text
     assert 'newsdesk_http_request_duration_seconds_bucket{le="0.005",method="POST"' in text or (
         'newsdesk_http_request_duration_seconds_count{method="POST",route="/v1/ask"}' in text
