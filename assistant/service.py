@@ -134,6 +134,7 @@ class Newsdesk:
                         "citations": [c.model_copy(update={"n": kept[c.n]}) for c in valid],
                     }
                 )
+        ans = self._with_stories(ans, r)
         t3 = time.perf_counter()
         timings = {
             **r.timings_ms,
@@ -143,3 +144,25 @@ class Newsdesk:
         }
         notes = [*ans.notes, *(n for n in r.notes if n not in ans.notes)]
         return ans.model_copy(update={"timings_ms": {**ans.timings_ms, **timings}, "notes": notes})
+
+    def _with_stories(self, ans: Answer, r: Retrieval) -> Answer:
+        """Each citation names its story and the other outlets that ran it (one store read)."""
+        story_of = {p.chunk_id: p.story_id for p in r.passages if p.story_id}
+        wanted = sorted({story_of[c.chunk_id] for c in ans.citations if c.chunk_id in story_of})
+        if not wanted:
+            return ans
+        members = self.store.stories(wanted)
+        cited = []
+        for c in ans.citations:
+            story = story_of.get(c.chunk_id)
+            if story is None:
+                cited.append(c)
+                continue
+            own = (c.source or "").casefold()
+            others = {
+                m.source
+                for m in members.get(story, [])
+                if m.id != c.article_id and m.source and m.source.casefold() != own
+            }
+            cited.append(c.model_copy(update={"story_id": story, "also_in": sorted(others)}))
+        return ans.model_copy(update={"citations": cited})

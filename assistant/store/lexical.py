@@ -42,7 +42,7 @@ from assistant.store.codec import int_to_date
 from assistant.store.types import ChunkHit
 from assistant.text import content_words
 
-LAYOUT = "3"
+LAYOUT = "4"
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS rows (
     published INTEGER,
     dates TEXT NOT NULL,
     url TEXT NOT NULL,
+    story TEXT,
     vector BLOB
 );
 CREATE INDEX IF NOT EXISTS rows_article ON rows (article_id);
@@ -143,19 +144,20 @@ def _row_values(hit: ChunkHit) -> tuple[object, ...]:
         published,
         " ".join(hit.dates),
         hit.url or "",
+        hit.story,
         _vector_blob(hit.vector),
     )
 
 
 _HIT_COLUMNS = (
     'r.chunk_id, r.article_id, r.version, r.idx, r.start, r."end", r.source, r.published,'
-    " r.dates, r.url, r.vector, c.text, c.title"
+    " r.dates, r.url, r.story, r.vector, c.text, c.title"
 )
 
 
 def _hit(row: Sequence[object], score: float) -> ChunkHit:
-    (chunk_id, article_id, version, idx, start, end, source, published, dates, url, blob,
-     text, title) = row  # fmt: skip
+    (chunk_id, article_id, version, idx, start, end, source, published, dates, url, story,
+     blob, text, title) = row  # fmt: skip
     vector = (
         np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         if isinstance(blob, bytes | bytearray)
@@ -174,6 +176,7 @@ def _hit(row: Sequence[object], score: float) -> ChunkHit:
         published=int_to_date(published),
         dates=tuple(str(dates).split()),
         version=str(version) if version else None,
+        story=str(story) if story else None,
         score=score,
         vector=vector,
     )
@@ -282,7 +285,8 @@ class LexicalIndex:
         for r in rows:
             cur = conn.execute(
                 'INSERT INTO rows (chunk_id, article_id, version, idx, start, "end", source,'
-                " source_key, published, dates, url, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " source_key, published, dates, url, story, vector)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 _row_values(r),
             )
             conn.execute(
