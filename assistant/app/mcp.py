@@ -3,7 +3,10 @@
 Tools, with the same parameters as the HTTP API:
 
 - `search_news(question, as_of?, sources?, since?, until?, article_ids?, k?)` → passages;
-- `ask_news(...)` → the answer with [n] markers, citations (exact spans) and whether it refused.
+- `ask_news(...)` → the answer with [n] markers, citations (exact spans) and whether it refused;
+- `news_timeline(topic, as_of?, since?, until?, sources?, limit?)` → dated events in order, each
+  cited; `compare_outlets(topic, story_id?, as_of?, since?, until?, sources?)` → each outlet's key
+  statements, agreements and differences; `news_story(story_id)` → the copies of one story.
 
 Both return structured results (JSON matching the output schema, plus a text rendering). The
 runtime (embedder, store) opens once, at server start; each call runs in the SDK's worker thread.
@@ -31,10 +34,13 @@ from assistant.models import Citation, DateWindow, Filters, Passage, Query
 from assistant.runtime import Runtime
 from assistant.service import Newsdesk, make_query
 from assistant.settings import Settings
+from assistant.store import ArticleSummary
+from assistant.views.outlets import Comparison
+from assistant.views.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AskNewsResult", "NewsTools", "SearchNewsResult", "build_server"]
+__all__ = ["AskNewsResult", "NewsTools", "SearchNewsResult", "StoryResult", "build_server"]
 
 Question = Annotated[str, Field(description="the question, in plain language")]
 AsOf = Annotated[
@@ -63,6 +69,24 @@ class AskNewsResult(BaseModel):
     )
     as_of: date | None = None
     date_window: DateWindow | None = None
+
+
+class StoryCopy(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+class StoryResult(BaseModel):
+    story_id: str
+    copies: list[StoryCopy]
+    outlets: list[str]
+
+
+Topic = Annotated[str, Field(description="the story or topic, e.g. 'the Yellowstone flooding'")]
+Limit = Annotated[int, Field(ge=1, le=50, description="at most this many events")]
 
 
 @contextmanager
@@ -129,6 +153,26 @@ class NewsTools:
             date_window=ans.date_window,
         )
 
+    def timeline(self, query: Query, limit: int) -> Timeline:
+        with _tool_errors():
+            return self.desk.timeline(query, limit=limit)
+
+    def outlets(self, query: Query, story_id: str | None) -> Comparison:
+        with _tool_errors():
+            return self.desk.outlets(query, story_id=story_id)
+
+    def story(self, story_id: str) -> StoryResult:
+        with _tool_errors():
+            members: list[ArticleSummary] = self.desk.story(story_id)
+        return StoryResult(
+            story_id=story_id,
+            copies=[
+                StoryCopy(id=m.id, title=m.title, source=m.source, url=m.url, published=m.published)
+                for m in members
+            ],
+            outlets=sorted({m.source for m in members if m.source}, key=str.casefold),
+        )
+
 
 def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServer:
     """The MCP server with `search_news` and `ask_news` (runtime opened when the server starts)."""
@@ -181,6 +225,43 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServe
         k: K = None,
     ) -> AskNewsResult:
         return tools.ask(tools.query(question, as_of, sources, since, until, article_ids, k))
+
+    @server.tool(
+        description=(
+            "Timeline of a news topic: dated events in chronological order, one cited sentence"
+            " each, dated by what the text says happened when; since/until bound the events."
+        )
+    )
+    def news_timeline(
+        topic: Topic,
+        as_of: AsOf = None,
+        since: Since = None,
+        until: Until = None,
+        sources: Sources = None,
+        limit: Limit = 20,
+    ) -> Timeline:
+        return tools.timeline(tools.query(topic, as_of, sources, since, until, None, None), limit)
+
+    @server.tool(
+        description=(
+            "How outlets reported a story or topic, side by side: each outlet's key statements"
+            " (exact quotes), what they agree on and where they differ (numbers, names, who is"
+            " quoted). Pass story_id (from a citation) to compare the copies of one story."
+        )
+    )
+    def compare_outlets(
+        topic: Topic,
+        story_id: Annotated[str | None, Field(description="a story id from a citation")] = None,
+        as_of: AsOf = None,
+        since: Since = None,
+        until: Until = None,
+        sources: Sources = None,
+    ) -> Comparison:
+        return tools.outlets(tools.query(topic, as_of, sources, since, until, None, None), story_id)
+
+    @server.tool(description="The copies of one story (a citation's story_id): outlets, dates.")
+    def news_story(story_id: Annotated[str, Field(description="the story id")]) -> StoryResult:
+        return tools.story(story_id)
 
     return server
 
