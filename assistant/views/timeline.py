@@ -5,8 +5,8 @@ From the retrieved passages of a topic, an event is a sentence that names a day 
 mentions the ingest already extracts (`assistant.dates`): the event is dated by what the text
 says happened when, not by when it was published. Left out: a day after the sentence's own
 publication (a plan or a forecast), and a day the sentence looks ahead to ("could reopen as
-early as Monday", "closed until Wednesday": a future cue shortly before the mention, since
-weekdays resolve to the past). A sentence gives one event, on the first day it names. A relevant
+early as Monday", "closed until Wednesday", "… Feb. 26 as the date water would return": a future
+cue shortly before or after the mention, since weekdays resolve to the past). A sentence gives one event, on the first day it names. A relevant
 article whose sentences name no day gives at most one event, its best sentence, dated by its
 publication (`date_source: "published"`).
 
@@ -37,9 +37,11 @@ PER_DAY = 3
 _AHEAD = re.compile(
     r"\b(until|till|through|as (early|soon|late) as|by|next|starting|beginning|will|would|"
     r"could|may|might|expect\w*|scheduled|set to|plans? to|planned|upcoming|forecast)\b"
-    r"[^.;]{0,40}$",
+    r"[^.;]{0,80}$",
     re.I,
 )
+# "… point to Feb. 26 as the date water would be restored": the day is what a plan names.
+_AHEAD_AFTER = re.compile(r"^[^.;]{0,40}\b(would|will|could|should|is expected|are expected)\b", re.I)
 _ABOUT_TOPIC = 0.5
 
 NO_EVENTS = "The articles I have do not give dated events for that."
@@ -97,7 +99,8 @@ def _day(st: Statement) -> date | None:
         if len(m.value) != 10 or m.value.startswith("-"):
             continue  # a month or a year is no day; a year-less date without a reference
         day = date.fromisoformat(m.value)
-        if (published is not None and day > published) or _AHEAD.search(st.text[: m.start]):
+        ahead = _AHEAD.search(st.text[: m.start]) or _AHEAD_AFTER.search(st.text[m.end :])
+        if (published is not None and day > published) or ahead:
             continue
         return day
     return None

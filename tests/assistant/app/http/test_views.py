@@ -185,3 +185,17 @@ def test_the_page_shows_the_view_and_opens_its_sources(views_server: Server, kin
         assert mark.text_content() == quote
         browser.close()
         assert errors == []
+
+
+def test_chat_sources_say_where_else_a_story_ran(views_server: Server) -> None:
+    client = OpenAI(base_url=f"{views_server.url}/v1", api_key="unused", timeout=60)
+    reply = client.chat.completions.create(
+        model="newsdesk",
+        messages=[{"role": "user", "content": "How high did the Aster River crest?"}],
+        extra_body={"as_of": AS_OF},  # type: ignore[arg-type]
+    )
+    text = reply.choices[0].message.content or ""
+    cited = reply.model_dump()["citations"]
+    wire = [c for c in cited if c["url"] in WIRE_URLS]
+    assert wire and all(len(c["also_in"]) >= 2 for c in wire)
+    assert f"also in {len(wire[0]['also_in'])} outlets" in text.split("Sources:")[1]
