@@ -6,9 +6,9 @@ mentions the ingest already extracts (`assistant.dates`): the event is dated by 
 says happened when, not by when it was published. Left out: a day after the sentence's own
 publication (a plan or a forecast), and a day the sentence looks ahead to ("could reopen as
 early as Monday", "closed until Wednesday", "… Feb. 26 as the date water would return": a future
-cue shortly before or after the mention, since weekdays resolve to the past). A sentence gives one event, on the first day it names. A relevant
-article whose sentences name no day gives at most one event, its best sentence, dated by its
-publication (`date_source: "published"`).
+cue shortly before or after the mention, since weekdays resolve to the past). A sentence gives
+one event, on the first day it names. A relevant article whose sentences name no day gives at
+most one event, its best sentence, dated by its publication (`date_source: "published"`).
 
 A sentence belongs to the topic when its passage matched the question (`MIN_DENSE`) and it shares
 a topic word, or its article is about the topic (title and passage share half the topic words).
@@ -41,7 +41,9 @@ _AHEAD = re.compile(
     re.I,
 )
 # "… point to Feb. 26 as the date water would be restored": the day is what a plan names.
-_AHEAD_AFTER = re.compile(r"^[^.;]{0,40}\b(would|will|could|should|is expected|are expected)\b", re.I)
+_AHEAD_AFTER = re.compile(
+    r"^[^.;]{0,40}\b(would|will|could|should|is expected|are expected)\b", re.I
+)
 _ABOUT_TOPIC = 0.5
 
 NO_EVENTS = "The articles I have do not give dated events for that."
