@@ -248,7 +248,7 @@ def _compare(
             values.setdefault(b, (xb[counted], sb))
         na, nb = names(sa.text), names(sb.text)
         for name in na & nb:
-            if not stems(name) <= topic:  # the topic's own name says nothing
+            if not stems(name) & topic:  # a name of the topic itself says nothing
                 named.setdefault(name, {}).setdefault(a, sa)
                 named[name].setdefault(b, sb)
         gist = _gist(sa.text)

@@ -26,6 +26,8 @@ _CUE = re.compile(
     r"events?|so far|latest|since|until|give me|show me|tell me|list)\b",
     re.I,
 )
+_TEASER = re.compile(r"(\?|\.\.\.|…)\s*$")
+"""Questions, and lines cut off with an ellipsis (teasers, link and video captions)."""
 _MIN_LEN = 30
 _MAX_LEN = 500
 
@@ -98,9 +100,9 @@ def statements(passages: Sequence[Passage], topic: set[str]) -> list[Statement]:
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
             key = (p.article_id, p.start + s)
-            if not _MIN_LEN <= len(text) <= _MAX_LEN or key in seen or text.rstrip().endswith("?"):
+            if not _MIN_LEN <= len(text) <= _MAX_LEN or key in seen or _TEASER.search(text):
                 continue
-            if s == 0 and p.start > 0 and text[:1].islower():
+            if not p.text[:s].strip() and p.start > 0 and text[:1].islower():
                 continue  # the chunk starts mid-sentence; the overlap gives the whole one before
 
             seen.add(key)
