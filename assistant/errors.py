@@ -85,6 +85,18 @@ class IngestError(NewsdeskError):
     """An ingest could not run at all (as opposed to one bad article, which is only reported)."""
 
 
+class FetchError(NewsdeskError):
+    """A watched feed or a linked page could not be fetched (connection, time limit, HTTP
+    status, size limit); the watcher reports it and tries again later.
+
+    `retry_after` is the delay in seconds the server asked for (429/503 `Retry-After`), if any.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class EvalInputError(NewsdeskError):
     """An input of the evaluation suite (dataset, thresholds, report) is missing or malformed."""
 

@@ -4,9 +4,14 @@ Chat users ask "and what did he say about sanctions after that?"; retrieval need
 say about sanctions after Feb 26?". `rewrite_conversation(user_turns, as_of)` rewrites each user
 turn in order against the standalone versions of the turns before it, so references chain:
 
-- pronouns (he/she/they/it, him/them, his/their/its, her) become the subject of the most recent
-  earlier turn that names someone or something: the first capitalized name in that turn, which in
-  an English question is nearly always its subject ("When did Trump call Putin?" → Trump);
+- pronouns (he/she/it, him, his/its, her) become the name the assistant answered with when the
+  previous question asked for one ("Which NFL star retired?" → "Rob Gronkowski — ..." → "when
+  did he ...?" → Rob Gronkowski), else the subject of the most recent earlier turn that names
+  someone or something: the first capitalized name in that turn, which in an English question is
+  nearly always its subject ("When did Trump call Putin?" → Trump);
+- "they"/"them"/"their" (usually a thing of the previous question, not a name: "which school will
+  end student loans?" → "what will replace them?") stay, and once the assistant has answered,
+  the previous question and its answer go beside the follow-up in parentheses for retrieval;
 - date references ("after that", "since then", "before that", "then", "that day") become the
   previous turn's date expression, and a follow-up with no date at all (and not asking "when")
   inherits it ("what else did he say?" → "... on Feb 26?");
@@ -118,9 +123,16 @@ _NOT_NAMES = frozenset(
 _CONNECTORS = frozenset({"of", "de", "van", "von", "der", "al", "bin", "la", "le", "du", "da"})
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w\u00c0-\u024f.'’-]*")
 
-_SUBJECT = re.compile(r"\b(he|she|they|it)\b", re.I)
-_OBJECT = re.compile(r"\b(him|them)\b", re.I)
-_POSSESSIVE = re.compile(r"\b(his|their|its)\b", re.I)
+_SUBJECT = re.compile(r"\b(he|she|it)\b", re.I)
+_OBJECT = re.compile(r"\b(him)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(his|its)\b", re.I)
+_PLURAL = re.compile(r"\b(they|them|their|these|those)\b", re.I)
+# The previous question asked for a name ("Which school...", "Who won..."): its answer is then
+# what a follow-up's "he", "it" or "there" most likely means.
+_ASKS_ENTITY = re.compile(
+    r"^\W*(?:who|whom|which|what\s+(?!did|does|do|is|was|are|were)\w+)\b", re.I
+)
+_ANSWER_LEAD = re.compile(r"^(?P<lead>[^\n\[]{1,80}?)\s+—\s+")
 _HER = re.compile(r"\bher\b(\s+(\w+))?", re.I)
 _DATE_REF = re.compile(
     r"\b(?P<prep>after|since|before|until|following)\s+(?:that|then)\b"
@@ -269,11 +281,38 @@ def _elliptic(question: str, previous: str, as_of: date) -> str | None:
     return None
 
 
-def standalone_question(earlier: Sequence[str], question: str, as_of: date) -> str:
-    """`question` made standalone given the earlier (already standalone) user turns."""
+def answer_entity(answer: str | None) -> str | None:
+    """The name an assistant reply gives: its short answer ("Dartmouth College — ..."), else the
+    first name of its first sentence; None for a refusal or a reply naming nobody."""
+    if not answer or not answer.strip():
+        return None
+    lead = _ANSWER_LEAD.match(answer.strip())
+    if lead is not None:
+        names = named_entities(lead.group("lead"))
+        return names[0] if names else None
+    first = re.split(r"(?<=[.!?])\s", answer.strip(), maxsplit=1)[0]
+    names = named_entities(first)
+    return names[0] if names else None
+
+
+def _with_context(question: str, previous: str, entity: str | None) -> str:
+    """A follow-up whose "they"/"them" no rule resolves, with the previous turn beside it for
+    retrieval: "What will replace them? (Which school will end loans?: Dartmouth College)"."""
+    body = question.rstrip().rstrip("?.!").rstrip()
+    prev = previous.rstrip().rstrip("?.!").rstrip()
+    return f"{body} ({prev}{': ' + entity if entity else ''})?"
+
+
+def standalone_question(
+    earlier: Sequence[str], question: str, as_of: date, answer: str | None = None
+) -> str:
+    """`question` made standalone given the earlier (already standalone) user turns and the
+    assistant's reply to the last of them (`answer`, if any)."""
     if not earlier or not question.strip():
         return question
     previous = earlier[-1]
+    entity = answer_entity(answer) if _ASKS_ENTITY.search(previous) else None
+    plural = bool(_PLURAL.search(question))
     has_pronoun = bool(
         _SUBJECT.search(question)
         or _OBJECT.search(question)
@@ -282,33 +321,41 @@ def standalone_question(earlier: Sequence[str], question: str, as_of: date) -> s
     )
     date_ref = _DATE_REF.search(question)
     continuation = _CONTINUATION.match(question)
-    if not (has_pronoun or date_ref or continuation):
+    if not (has_pronoun or date_ref or continuation or (plural and answer)):
         return question
 
-    if not has_pronoun and not date_ref:
+    if not has_pronoun and not date_ref and not plural:
         swapped = _elliptic(question, previous, as_of)
         if swapped is not None:
             return _finish(swapped, like=previous)
 
     out = _CONTINUATION.sub("", question, count=1) if continuation else question
     if has_pronoun:
-        entity = _subject(earlier)
-        if entity is not None:
-            out = _replace_pronouns(out, entity)
+        referent = entity or _subject(earlier)
+        if referent is not None:
+            out = _replace_pronouns(out, referent)
     prev_date = _last_date(earlier, as_of)
     if prev_date is not None:
         if date_ref:
             out = _replace_date_refs(out, prev_date)
         elif resolve_query_dates(out, as_of) is None and not _ASKS_WHEN.search(out):
             out = _with_date(out, prev_date.phrase)
+    if plural and answer:
+        out = _with_context(out, previous, entity)
     return _finish(out, like=question)
 
 
-def rewrite_conversation(user_turns: Sequence[str], as_of: date) -> str:
-    """The last user turn as a standalone question (each turn rewritten against the ones before)."""
+def rewrite_conversation(
+    user_turns: Sequence[str], as_of: date, answers: Sequence[str | None] = ()
+) -> str:
+    """The last user turn as a standalone question (each turn rewritten against the ones before).
+
+    `answers[i]`, when given, is the assistant's reply to `user_turns[i]`.
+    """
     standalone: list[str] = []
-    for turn in user_turns:
-        standalone.append(standalone_question(standalone, turn, as_of))
+    for i, turn in enumerate(user_turns):
+        answer = answers[i - 1] if 0 < i <= len(answers) else None
+        standalone.append(standalone_question(standalone, turn, as_of, answer))
     return standalone[-1] if standalone else ""
 
 
@@ -326,6 +373,13 @@ def standalone(turns: Sequence[Turn], answerer: Answerer, as_of: date) -> str:
     users = [text for role, text in turns if role == "user"]
     if not users:
         return ""
+    # The assistant's reply after each user turn (the last one before the next user turn).
+    replies: list[str | None] = []
+    for role, text in turns:
+        if role == "user":
+            replies.append(None)
+        elif role == "assistant" and replies:
+            replies[-1] = text
     question = users[-1]
     if len(users) == 1:
         return question
@@ -336,4 +390,4 @@ def standalone(turns: Sequence[Turn], answerer: Answerer, as_of: date) -> str:
         # Unchanged means "already standalone" or "the LLM failed": the rules decide then.
         if rewritten and rewritten != question.strip():
             return rewritten
-    return rewrite_conversation(users, as_of)
+    return rewrite_conversation(users, as_of, replies[:-1])

@@ -133,16 +133,34 @@ class DateWindow(BaseModel):
     kind: Literal["day", "month", "year", "range", "relative"] = "day"
 
 
+class SearchScope(BaseModel):
+    """Which publication dates a question was searched for, and which the store holds."""
+
+    as_of: date
+    start: date | None = Field(default=None, description="searched from (None: the beginning)")
+    end: date
+    expression: str | None = Field(default=None, description="the question's date words")
+    store_start: date | None = None
+    store_end: date | None = None
+    text: str = Field(
+        default="", description='"I searched articles from ... to ...; your store holds ..."'
+    )
+
+
 class Answer(BaseModel):
     """What `ask` returns: the answer text with [n] markers, its citations, and how it was made."""
 
     question: str
     answer: str
+    short_answer: str | None = Field(
+        default=None, description="the asked fact itself (a name, place, number...), if found"
+    )
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
     passages: list[Passage] = Field(default_factory=list)
     as_of: date | None = None
     date_window: DateWindow | None = None
+    searched: SearchScope | None = None
     timings_ms: dict[str, float] = Field(default_factory=dict)
     answerer: str = "extractive"
     confidence: float = 0.0

@@ -1,8 +1,9 @@
 """The composition root: the parts the settings describe, built once and shared.
 
 `Runtime.open(settings)` builds the embedder and opens the store; the chunker, the ingestor, the
-service and each answerer are built on first use and then reused. Entry points (CLI, HTTP, MCP)
-and the evals ask it for what they need and never assemble parts themselves. Answerers are
+service and each answerer are built on first use and then reused; `watcher(sources)` builds a
+watcher of folders and feeds over the ingestor. Entry points (CLI, HTTP, MCP) and the evals
+ask it for what they need and never assemble parts themselves. Answerers are
 chosen by name from `ANSWERERS`. Models load here (eagerly with `warm=True`), never per
 request. Nothing in this module parses input or formats output.
 
@@ -13,9 +14,10 @@ import it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.answer.base import Answerer
 from assistant.embed import Embedder, build_embedder
@@ -25,6 +27,9 @@ from assistant.settings import Settings
 from assistant.store import NewsStore
 from ingest.chunking import Chunker
 from ingest.pipeline import Ingestor
+
+if TYPE_CHECKING:
+    from ingest.watch import PollReport, Watcher
 
 
 def _extractive(rt: Runtime) -> Answerer:
@@ -81,6 +86,16 @@ class Runtime:
     def desk(self) -> Newsdesk:
         """The service, answering with the configured default answerer."""
         return Newsdesk(self.settings, self.store, self.embedder, self.answerer())
+
+    def watcher(
+        self, sources: Sequence[str], on_poll: Callable[[PollReport], None] | None = None
+    ) -> Watcher:
+        """A watcher following these folders and feed URLs into this store (`ingest.watch`).
+        It holds the data dir's watch lock until closed."""
+        # Imported only when asked for: the HTTP client and page parsing are not needed else.
+        from ingest.watch import Watcher
+
+        return Watcher.open(self.settings, self.ingestor, sources, on_poll)
 
     def answerer(self, name: str | None = None) -> Answerer:
         """The answerer of that name (None: the configured default), built once.

@@ -5,7 +5,8 @@ also `story` (one story's copies), `timeline` and `outlets` (views over many pas
 Builds queries within the configured limits (`make_query`), retrieves, answers, and validates
 every citation against the stored article text after any answerer: a quote that is not exactly
 `article_text[start:end]` of a committed article is dropped, and an answer left with no valid
-citation is a refusal, never an uncited answer. Records per-stage timings. It holds no HTTP or
+citation is a refusal, never an uncited answer. Every answer carries the scope it searched
+(`searched`), and a refusal says it in words. Records per-stage timings. It holds no HTTP or
 CLI concerns and does not know how answerers or stores are built (`assistant.runtime` does).
 """
 
@@ -24,6 +25,7 @@ from assistant.embed.base import Embedder
 from assistant.errors import NotFoundError, QueryLimitError
 from assistant.models import Answer, Citation, Filters, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
+from assistant.retrieve.scope import searched_scope
 from assistant.settings import Settings
 from assistant.store import ArticleSummary, NewsStore
 from assistant.views.outlets import Comparison, compare_outlets
@@ -120,7 +122,7 @@ class Newsdesk:
         t0 = time.perf_counter()
         r = self.retrieve(query, today=today)
         t1 = time.perf_counter()
-        for event in (answerer or self.answerer).stream(query.question, r):
+        for event in (answerer or self.answerer).events(query.question, r):
             if isinstance(event, Answer):
                 yield self._finish(event, r, t0, t1)
             else:
@@ -143,7 +145,12 @@ class Newsdesk:
                         "citations": [c.model_copy(update={"n": kept[c.n]}) for c in valid],
                     }
                 )
-        ans = self._with_stories(ans, r)
+        scope = searched_scope(r.plan, self.store.published_range())
+        update: dict[str, object] = {"searched": scope}
+        if ans.refused and scope.text not in ans.answer:
+            # A refusal says where it looked: the asker can then give a date or widen filters.
+            update["answer"] = f"{ans.answer} {scope.text}"
+        ans = self._with_stories(ans.model_copy(update=update), r)
         t3 = time.perf_counter()
         timings = {
             **r.timings_ms,

@@ -100,6 +100,24 @@ class Settings(BaseSettings):
     llm_local_threads: int = Field(default=2, ge=1, le=256)
     llm_local_ctx: int = Field(default=2048, ge=256, le=131072)
 
+    # following folders and feeds (`newsdesk watch`, `serve --watch`)
+    watch_interval_s: float = Field(
+        default=300.0, ge=0.2, description="seconds between polls of a feed"
+    )
+    watch_scan_s: float = Field(default=2.0, ge=0.1, description="seconds between folder scans")
+    watch_max_backoff_s: float = Field(default=3600.0, ge=1.0, description="longest retry delay")
+    watch_timeout_s: float = Field(
+        default=20.0, gt=0, le=600, description="whole-fetch time limit of a feed or page"
+    )
+    watch_max_feed_bytes: int = Field(default=10_000_000, ge=1024)
+    watch_max_page_bytes: int = Field(default=5_000_000, ge=1024)
+    watch_summary_chars: int = Field(
+        default=1000,
+        ge=0,
+        description="an entry with no full content and less text than this: fetch its page",
+    )
+    watch_pages_per_poll: int = Field(default=20, ge=1, le=1000)
+
     # service
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     read_requires_key: bool = False

@@ -68,6 +68,8 @@ class QuestionRecord:
     question: EvalQuestion
     retrieved: list[RetrievedRef] = field(default_factory=list)
     answer: str = ""
+    short_answer: str | None = None
+    """The asked fact alone, when the answerer found one (it also leads `answer`)."""
     refused: bool = False
     confidence: float = 0.0
     answerer: str = ""
@@ -117,6 +119,7 @@ class QuestionRecord:
                 {k: v for k, v in asdict(r).items() if k != "text"} for r in self.retrieved
             ],
             "answer": self.answer,
+            "short_answer": self.short_answer,
             "refused": self.refused,
             "confidence": self.confidence,
             "answerer": self.answerer,
@@ -154,6 +157,7 @@ def record_from_json(obj: dict[str, Any]) -> QuestionRecord:
         question=q,
         retrieved=[RetrievedRef(**r) for r in obj.get("retrieved", [])],
         answer=obj.get("answer", ""),
+        short_answer=obj.get("short_answer"),
         refused=bool(obj.get("refused", False)),
         confidence=float(obj.get("confidence", 0.0)),
         answerer=str(obj.get("answerer", "")),

@@ -203,6 +203,7 @@ def ask_one(
         return rec
     rec.retrieved = _refs(answerer.last)
     rec.answer, rec.refused, rec.confidence = ans.answer, ans.refused, ans.confidence
+    rec.short_answer = ans.short_answer
     rec.answerer, rec.fallback, rec.unsupported = ans.answerer, ans.fallback, ans.unsupported
     rec.timings_ms = dict(ans.timings_ms)
     rec.citations = _citations(runtime, ans)

@@ -52,6 +52,19 @@ METRICS: tuple[MetricSpec, ...] = (
         headline=True,
     ),
     MetricSpec("exact_match", "answers", "exact match", answers.exact_match),
+    MetricSpec(
+        "short_answer_containment",
+        "answers",
+        "short answer contains gold",
+        answers.short_answer_containment,
+        headline=True,
+    ),
+    MetricSpec(
+        "short_answer_exact_match",
+        "answers",
+        "short answer exact match",
+        answers.short_answer_exact_match,
+    ),
     MetricSpec("token_f1", "answers", "token F1", answers.token_f1, pass_at=0.5),
     MetricSpec(
         "mc_accuracy",
@@ -130,6 +143,7 @@ BREAKDOWN_METRICS = (
     "mrr_at_10",
     "support_in_top5",
     "answer_containment",
+    "short_answer_containment",
     "token_f1",
     "mc_accuracy",
     "citation_precision",

@@ -11,7 +11,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from assistant.settings import Settings
 from tests.support import (
     DEV_CORPUS,
     cli_command,
+    indexed_chunks,
     make_settings,
     open_runtime,
     sample_store,
@@ -72,18 +72,6 @@ class DevStore:
     final_report: dict[str, object] | None
 
 
-def _indexed_chunks(data_dir: Path) -> int:
-    """Chunks in the store's lexical index, read-only (0 before the first write)."""
-    files = sorted(data_dir.glob("lexical-*.sqlite3"), key=lambda p: p.stat().st_mtime)
-    if not files:
-        return 0
-    try:
-        with sqlite3.connect(f"file:{files[-1]}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM rows").fetchone()[0])
-    except sqlite3.Error:  # created but not yet initialized
-        return 0
-
-
 def _build_with_crashes(
     data_dir: Path, trials: int, seed: int = 2022
 ) -> tuple[list[float], dict[str, object]]:
@@ -95,10 +83,10 @@ def _build_with_crashes(
     cmd = cli_command("ingest", "--json", "--data-dir", str(data_dir), str(DEV_CORPUS))
     kills: list[float] = []
     for _ in range(trials):
-        before = _indexed_chunks(data_dir)
+        before = indexed_chunks(data_dir)
         started = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while proc.poll() is None and _indexed_chunks(data_dir) <= before:
+        while proc.poll() is None and indexed_chunks(data_dir) <= before:
             time.sleep(0.2)
         if proc.poll() is not None:
             break  # it finished before this run wrote anything: nothing left to interrupt

@@ -14,32 +14,48 @@ contain it, with no citations. No LLM, no network.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.answer.base import Answerer
 from assistant.answer.citations import Span, make_citation, passage_sentences, stems
+from assistant.answer.expected import expected
+from assistant.answer.short import Sentence, ShortAnswer, find_short_answer
+from assistant.answer.similarity import sentence_similarities
+from assistant.answer.sources import independent_groups
 from assistant.dates import extract_date_mentions, mention_overlap
 from assistant.embed.base import Embedder
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve.hybrid import Retrieval
 
-REFUSAL_THRESHOLD = 0.52
-"""Confidence below which we refuse; chosen on the dev set (see docs/ and the issue notes)."""
+REFUSAL_THRESHOLD = 0.35
+"""Confidence below which we refuse. Chosen on both dev sets together (2022 and 2023h2): every
+threshold from 0.25 to 0.43 meets refusal >= 0.95 with false refusals <= 0.03 on both; this is
+near the middle of that band."""
+
+STALE_FREE_DAYS = 60
+STALE_FULL_DAYS = 1800
+STALE_WEIGHT = 0.5
+"""Confidence lost when the evidence is old for the question: nothing if the best passages were
+published within STALE_FREE_DAYS of the date asked about (the question's window, else its as-of
+date when the asker gave one), all of STALE_WEIGHT at STALE_FULL_DAYS or more, log-linear between.
+A news question asked on a date is about the news then; years-old coverage of a similar topic is
+not the answer. No as-of date and no date window: no penalty (the asker may mean any time)."""
 
 REFUSAL_TEXT = "The articles I have do not contain the answer to that question."
 
+SHORT_ANSWER_MIN = 0.0
+"""Score a short answer needs to lead the answer; below it the answer is quotes only."""
+
 _MAX_SENTENCES = 3
+_MAX_QUOTES = 2
 _SECOND_RATIO = 0.7
 _ANSWER_PASSAGES = 6
 ANSWER_TYPE_WEIGHT = 0.35
 _OUT_OF_WINDOW_PENALTY = 0.2
 _DATE_EVIDENCE_BONUS = 0.1
 _EMBED_TOP = 5
-# Only the head of a long sentence is embedded: its topic is set early, and cost grows with length.
-_EMBED_CHARS = 300
 _SAY = re.compile(r"\b(said|says|told|stated|announced|according to|warned|added|wrote)\b", re.I)
 _ASKS_SAY = re.compile(r"\b(say|said|tell|told|claim|announce|comment|react)", re.I)
 _MIN_LEN = 25
@@ -57,17 +73,23 @@ class Scored:
     is_question: float
     dense: float = 0.0
 
+    embedded: bool = False
+
     @property
-    def score(self) -> float:
+    def relevance(self) -> float:
+        """How well the sentence meets the question, whatever names or numbers it holds."""
         return (
             0.45 * self.dense
             + 0.35 * self.lexical
             + 0.25 * self.date
             + 0.08 * self.say
             + 0.12 * self.prior
-            + ANSWER_TYPE_WEIGHT * self.answer_type
             - 0.5 * self.is_question
         )
+
+    @property
+    def score(self) -> float:
+        return self.relevance + ANSWER_TYPE_WEIGHT * self.answer_type
 
 
 _NUMBER = re.compile(
@@ -101,6 +123,24 @@ def answer_type_match(question: str, sentence: str) -> float:
     return min(1.0, len(new) / 2)
 
 
+def staleness(retrieval: Retrieval) -> float:
+    """0..1: how much older than the asked date the top passages are (see STALE_WEIGHT)."""
+    plan = retrieval.plan
+    if plan.window is not None:
+        reference = plan.window.end
+    elif plan.as_of_given:
+        reference = plan.as_of
+    else:
+        return 0.0
+    published = [p.published_at for p in retrieval.passages[:3] if p.published_at is not None]
+    if not published:
+        return 0.0
+    gap = min(abs((reference - d).days) for d in published) + 1
+    if gap <= STALE_FREE_DAYS:
+        return 0.0
+    return min(1.0, math.log(gap / STALE_FREE_DAYS) / math.log(STALE_FULL_DAYS / STALE_FREE_DAYS))
+
+
 class ExtractiveAnswerer(Answerer):
     name = "extractive"
 
@@ -111,6 +151,7 @@ class ExtractiveAnswerer(Answerer):
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
         passages = retrieval.passages
         scored = self.score_sentences(question, retrieval)
+        short = self.short_answer(question, retrieval, scored)
         confidence = self.confidence(retrieval, scored)
         base = Answer(
             question=question,
@@ -124,15 +165,69 @@ class ExtractiveAnswerer(Answerer):
         )
         if not scored or confidence < self.threshold:
             return base
-        chosen = self.choose(scored, passages)
+        if short is not None and short.score >= SHORT_ANSWER_MIN:
+            chosen = self.evidence(short, scored)
+            lead = f"{short.text} — "
+        else:
+            short = None
+            chosen = self.choose([s for s in scored if s.embedded], passages)
+            lead = ""
         citations: list[Citation] = []
         parts: list[str] = []
         for n, s in enumerate(chosen, start=1):
             citations.append(make_citation(n, passages[s.span.passage_index], s.span))
             parts.append(f"{s.span.text} [{n}]")
         return base.model_copy(
-            update={"answer": " ".join(parts), "citations": citations, "refused": False}
+            update={
+                "answer": lead + " ".join(parts),
+                "short_answer": short.text if short else None,
+                "citations": citations,
+                "refused": False,
+            }
         )
+
+    def short_answer(
+        self, question: str, retrieval: Retrieval, scored: list[Scored]
+    ) -> ShortAnswer | None:
+        passages = retrieval.passages[:_ANSWER_PASSAGES]
+        q_stems = stems(retrieval.plan.lexical_text)
+        sentences = [
+            Sentence(s.span.passage_index, s.span.text, s.relevance, s.span) for s in scored
+        ]
+        for i, p in enumerate(passages):
+            if p.title:
+                overlap = len(q_stems & stems(p.title)) / len(q_stems) if q_stems else 0.0
+                sentences.append(Sentence(i, p.title, 0.35 * overlap + 0.12 / (1 + 0.5 * i)))
+        groups = independent_groups(passages)
+        return find_short_answer(question, expected(question), sentences, passages, groups)
+
+    def evidence(self, short: ShortAnswer, scored: list[Scored]) -> list[Scored]:
+        """The quotes shown after a short answer: the best sentence stating it, and another
+        independent source's sentence stating it when there is one; failing a quotable
+        sentence (the answer is only in a title), the best sentence of that passage."""
+        by_span = {(s.span.passage_index, s.span.start): s for s in scored}
+        stated = [o for o in short.sentences() if o.sentence.span is not None]
+        chosen: list[Scored] = []
+        groups: set[int] = set()
+        for o in stated:
+            span = o.sentence.span
+            assert span is not None
+            s = by_span.get((span.passage_index, span.start))
+            if s is None or o.group in groups:
+                continue
+            chosen.append(s)
+            groups.add(o.group)
+            if len(chosen) >= _MAX_QUOTES:
+                break
+        if not chosen:
+            title = max(short.occurrences, key=lambda o: o.score)
+            own = [s for s in scored if s.span.passage_index == title.sentence.passage_index]
+            chosen = own[:1] or scored[:1]
+        if len(chosen) < _MAX_QUOTES and scored[0] not in chosen:
+            # The sentence most like the question, when the answer's own quote is not it: the
+            # reader sees the evidence for the question as asked, beside the answer's.
+            chosen.append(scored[0])
+        return chosen
 
     # --- scoring ------------------------------------------------------------------------------
     def score_sentences(self, question: str, retrieval: Retrieval) -> list[Scored]:
@@ -165,11 +260,12 @@ class ExtractiveAnswerer(Answerer):
         qvec = retrieval.query_vector
         if qvec is None:
             qvec = self.embedder.embed([plan.dense_text])[0]
-        vecs = self.embedder.embed([s.span.text[:_EMBED_CHARS] for s in top])
-        for s, v in zip(top, vecs, strict=True):
-            s.dense = float(np.dot(v, qvec))
-        top.sort(key=lambda s: s.score, reverse=True)
-        return top
+        sims = sentence_similarities(self.embedder, qvec, [s.span.text for s in top])
+        for s, sim in zip(top, sims, strict=True):
+            s.dense = sim
+            s.embedded = True
+        out.sort(key=lambda s: s.score, reverse=True)
+        return out
 
     def confidence(self, retrieval: Retrieval, scored: list[Scored]) -> float:
         if not retrieval.passages or not scored:
@@ -190,7 +286,7 @@ class ExtractiveAnswerer(Answerer):
             )
             if not in_window:
                 conf -= _OUT_OF_WINDOW_PENALTY
-        return conf
+        return conf - STALE_WEIGHT * staleness(retrieval)
 
     def choose(self, scored: list[Scored], passages: list[Passage]) -> list[Scored]:
         best = scored[0]

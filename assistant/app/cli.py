@@ -1,5 +1,5 @@
-"""The `newsdesk` command line: ingest, ask, timeline, outlets, story, serve, eval, delete, check,
-mcp.
+"""The `newsdesk` command line: ingest, watch, ask, timeline, outlets, story, serve, eval, delete,
+check, mcp.
 
 An entry point: it builds settings from the options, asks the runtime (`assistant.runtime`) for
 what it needs and prints results. Every expected failure is a `NewsdeskError`, turned into one
@@ -123,6 +123,57 @@ def ingest(
     if report.articles_ingested == 0:
         if not as_json:
             console.print("[red]nothing was ingested[/]")
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def watch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="folders (new and changed files) and RSS/Atom feed URLs (http[s]://)"),
+    ],
+    data_dir: DataDir = None,
+    interval: Annotated[
+        float | None,
+        typer.Option(min=0.2, help="seconds between polls of a feed (default 300)"),
+    ] = None,
+    scan_interval: Annotated[
+        float | None,
+        typer.Option("--scan-interval", min=0.1, help="seconds between folder scans (default 2)"),
+    ] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="poll every source once and exit (1 if a poll failed)")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per poll")] = False,
+    stop_with_parent: Annotated[bool, typer.Option(hidden=True)] = False,
+) -> None:
+    """Follow folders and RSS/Atom feeds: ingest new and changed articles as they arrive, one
+    log line per poll. Stops after the current poll on Ctrl-C or SIGTERM."""
+    from assistant.app.watching import Stopping
+    from assistant.runtime import Runtime
+    from ingest.watch import PollReport, classify
+
+    logging.getLogger("ingest.watch").setLevel(logging.INFO)
+    settings = _settings(data_dir, watch_interval_s=interval, watch_scan_s=scan_interval)
+
+    def emit(report: PollReport) -> None:
+        typer.echo(json.dumps(report.to_json()))
+
+    with _fails("watch failed"):
+        classify(sources)  # a bad source fails before any model loads
+    # Following: signals are blocked before the runtime starts any thread (see Stopping).
+    failed = False
+    with contextlib.ExitStack() as stack, _fails("watch failed"):
+        stopping = None if once else stack.enter_context(Stopping())
+        rt = Runtime.open(settings)
+        stack.callback(rt.close)
+        watcher = rt.watcher(sources, on_poll=emit if as_json else None)
+        stack.callback(watcher.close)
+        if stopping is None:
+            failed = any(r.outcome == "failed" for r in watcher.poll_once())
+        else:
+            stopping.run(watcher.run, with_parent=stop_with_parent)
+    if failed:
         raise typer.Exit(code=1)
 
 
@@ -365,13 +416,32 @@ def serve(
         Path | None, typer.Option("--gguf", help="GGUF model for --local-llm (implies it)")
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    watch: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--watch",
+            help="also follow this folder or RSS/Atom feed URL (repeatable): `newsdesk watch`"
+            " runs beside the server, which answers from what it ingests",
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP service: /v1/ask, OpenAI-compatible /v1/chat/completions, the chat page at /."""
     import uvicorn
 
+    from assistant.app.watching import WatchBeside
     from assistant.settings import handed_over
 
-    with _with_llm(_settings(data_dir), local_llm, gguf) as settings:
+    if watch:
+        from ingest.watch import classify
+
+        with _fails("cannot watch"):
+            classify(watch)
+        logging.getLogger("ingest.watch").setLevel(logging.INFO)  # the watcher's (re)starts
+    with _with_llm(_settings(data_dir), local_llm, gguf) as settings, contextlib.ExitStack() as bg:
+        if watch:
+            # The watcher process reads these settings from the handed-over file.
+            bg.enter_context(handed_over(settings))
+            bg.enter_context(WatchBeside(watch))
         if workers == 1:
             from assistant.app.http.app import create_app
 

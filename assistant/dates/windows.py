@@ -50,8 +50,11 @@ from assistant.dates.mentions import SCAN, mention_value
 from assistant.dates.vocabulary import (
     DAY,
     MON,
+    MONTH_ABBR,
+    MONTHS,
     NUM,
     ORD,
+    WEEKDAYS,
     WS,
     YEAR_FULL,
     YEAR_SEP,
@@ -281,14 +284,54 @@ def _query_candidates(question: str, as_of: date) -> list[tuple[bool, DateWindow
     return found
 
 
+_LOWER_MONTH = "|".join(
+    sorted((n.lower() for n in (*MONTHS, *MONTH_ABBR) if n != "May"), key=len, reverse=True)
+)
+_CASE_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?\b"
+_TYPED_MONTH = re.compile(
+    # feb 26, february 26th, march 2014, may 5 (a month before a day or a year)
+    rf"\b(?P<m1>{_LOWER_MONTH}|may)\.?(?=[^\S\n]+(?:the[^\S\n]+)?(?:{_CASE_DAY}|[12][0-9]{{3}}\b))"
+    # 26 feb, 26th of february
+    rf"|(?<=[0-9])(?:st|nd|rd|th)?[^\S\n]+(?:of[^\S\n]+)?(?P<m2>{_LOWER_MONTH}|may)\b"
+    # in march, since june, early august ("may" only where it cannot be the verb)
+    rf"|\b(?:in|since|until|till|during|from|before|after|through|throughout|early|late|mid|last"
+    rf"|next)[^\S\n]+(?P<m3>{_LOWER_MONTH})\b(?![^\S\n]+[a-z]+['’]?s\b)"
+    rf"|\b(?:in|since|until|during|early|late|mid|last|next)[^\S\n]+(?P<m4>may)\b"
+    r"(?![^\S\n]+(?:be|have|not|also|still|soon|never|well|want|need|get|take|go|come|see)\b)"
+)
+_COMPACT = re.compile(rf"\b(?P<mon>{_LOWER_MONTH})(?P<day>{_CASE_DAY})", re.I)
+_TYPED_WEEKDAY = re.compile(r"\b(?:" + "|".join(w.lower() for w in WEEKDAYS) + r")\b")
+
+
+def recase_dates(question: str) -> str:
+    """The question with dates typed in lower case written as the scanner expects them.
+
+    Chat users type "what did trump say on february 26th", "feb 26", "feb26" or "on tuesday".
+    Month names become capitalized where the words around them make a date ("feb 26", "26 feb",
+    "in march", "june 2022"); "may" only before a day or year or after "in/since/early..." and
+    not before a verb ("in may be", "this may"), and a name like "june" alone stays as typed.
+    Weekday names are capitalized; "feb26" (a month abbreviation glued to a day) gets its space.
+    """
+    out = _COMPACT.sub(lambda m: f"{m['mon']} {m['day']}", question)
+
+    def cap(m: re.Match[str]) -> str:
+        name = next(g for g in ("m1", "m2", "m3", "m4") if m[g])
+        s, e = m.span(name)
+        return m[0][: s - m.start()] + m[name].capitalize() + m[0][e - m.start() :]
+
+    out = _TYPED_MONTH.sub(cap, out)
+    return _TYPED_WEEKDAY.sub(lambda m: m[0].capitalize(), out)
+
+
 def resolve_query_dates(question: str, as_of: date) -> DateWindow | None:
     """The date window a question asks about, resolved against `as_of`; None if it has no date.
 
     With several expressions the absolute one wins over a relative one, then the narrowest window,
-    then the first in the question (rules in the module docstring).
+    then the first in the question (rules in the module docstring). Dates typed in lower case
+    count too (`recase_dates`).
     """
     try:
-        candidates = _query_candidates(question, as_of)
+        candidates = _query_candidates(recase_dates(question), as_of)
     except (OverflowError, ValueError):  # as_of at the ends of the calendar
         return None
     if not candidates:

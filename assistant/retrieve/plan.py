@@ -26,6 +26,8 @@ class QueryPlan:
     filters: Filters
     """the explicit filters, publication bounds narrowed to the window when dates are strict"""
     k: int
+    as_of_given: bool = False
+    """the asker said when they ask (else `as_of` is today: nothing can be stale relative to it)"""
 
 
 def _published_bounds(
@@ -55,4 +57,5 @@ def plan_query(query: Query, today: date | None = None) -> QueryPlan:
         dense_text=question,
         filters=query.filters.model_copy(update={"since": since, "until": until}),
         k=query.k,
+        as_of_given=query.as_of is not None,
     )

@@ -6,10 +6,12 @@ record is written last when an article is ingested, so it doubles as the commit 
 `assistant.store.news`). This module speaks the store's vocabulary outward (`ChunkHit`,
 `Filters`, `Article`): Chroma's `where` dialect and metadata dicts stay in here and in `codec`.
 
-Embedded (`PersistentClient`) by default; a Chroma server (`HttpClient`) when configured. An
-embedded client keeps the HNSW index in this process's memory, so it does not see what another
-process wrote until it is reopened: `reopen()` does that (one client per data dir and process,
-shared by every adapter on that dir, swapped under a read-write lock). Our embedder is
+Embedded by default; a Chroma server (`HttpClient`) when configured. An embedded client keeps
+the HNSW index in this process's memory, so it does not see what another process wrote until it
+is reopened: `reopen()` builds a second embedded instance on the same directory (its own Chroma
+`System`, which loads the index from disk and replays the log), warms it with one query, then
+swaps it in under a read-write lock and stops the old one — reads go on meanwhile, on the old
+view. One client per data dir and process, shared by every adapter on that dir. Our embedder is
 registered as a Chroma embedding function so a reopened collection needs nothing passed, and
 Chroma's own default (which would download a model) is never triggered: vectors are always
 computed by us and passed explicitly. No ranking and no lexical search here.
@@ -20,16 +22,20 @@ from __future__ import annotations
 import errno
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
 import chromadb
 import httpx
 import numpy as np
+from chromadb.api import ServerAPI
+from chromadb.api.client import Client as ChromaClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.config import System
 from chromadb.errors import NotFoundError
+from chromadb.telemetry.product import ProductTelemetryClient
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.embed.base import Embedder
@@ -126,30 +132,73 @@ def _classify(exc: BaseException) -> StoreUnavailableError:
     return StoreUnavailableError(f"Chroma is unavailable: {exc}")
 
 
+def _embedded(settings: Settings) -> tuple[Any, System]:
+    """A new embedded client on the store's directory with a Chroma system of its own.
+
+    `chromadb.PersistentClient` would hand back the system already cached for that path in
+    this process (the old view); a system of its own loads what is on disk now.
+    """
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    chroma_settings = ChromaSettings(
+        **_CHROMA_SETTINGS,  # type: ignore[arg-type]
+        is_persistent=True,
+        persist_directory=str(settings.chroma_path),
+    )
+    try:
+        system = System(chroma_settings)
+        # As chromadb's own client creation does: its components resolve the configured
+        # implementations of these abstract types.
+        system.instance(ProductTelemetryClient)  # type: ignore[type-abstract]
+        system.instance(ServerAPI)  # type: ignore[type-abstract]
+        system.start()
+        return ChromaClient.from_system(system), system
+    except Exception as exc:
+        raise _classify(exc) from exc
+
+
 class _Client:
     """The Chroma client of one store location in this process, reopenable.
 
-    Every call takes the read side of `rw`; `reopen` the write side, so no call runs on a
-    client being closed.
+    Every call takes the read side of `rw`; the swap in `reopen` the write side, so no call
+    runs on a client being stopped.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.rw = ReadWriteLock()
-        self.client = make_client(settings)
-        self.epoch = 0
         self.embedded = settings.chroma_mode != "server"
+        self.system: System | None = None
+        if self.embedded:
+            self.client, self.system = _embedded(settings)
+        else:
+            self.client = make_client(settings)
+        self.epoch = 0
+        self._reopening = threading.Lock()
 
-    def reopen(self) -> None:
-        if not self.embedded:
-            return  # a server's view is always current
-        with self.rw.writing():
+    def reopen(self, warm: Callable[[Any], None], wait: bool) -> None:
+        """Swap in a fresh embedded view (a server's view is always current: no-op).
+
+        `warm(client)` runs on the new client before the swap (loading its index), so reads
+        never wait for that. While one reopen runs, another call returns at once unless
+        `wait` (a writer needs the view current, so it waits and reopens again).
+        """
+        if not self.embedded or not self._reopening.acquire(blocking=wait):
+            return
+        try:
+            client, system = _embedded(self.settings)
             try:
-                self.client.close()
-            except Exception as exc:  # a client that cannot close cleanly is replaced anyway
-                log.warning("closing the embedded Chroma client failed: %s", exc)
-            self.client = make_client(self.settings)
-            self.epoch += 1
+                warm(client)
+            except Exception:
+                system.stop()
+                raise
+            with self.rw.writing():
+                old = self.system
+                self.client, self.system = client, system
+                self.epoch += 1
+            if old is not None:
+                old.stop()
+        finally:
+            self._reopening.release()
 
 
 _EMBEDDED: dict[str, _Client] = {}
@@ -203,10 +252,17 @@ class ChromaAdapter:
     def embedded(self) -> bool:
         return self._client.embedded
 
-    def reopen(self) -> None:
+    def reopen(self, wait: bool = True) -> None:
         """Reload the view of an embedded store (sees other processes' writes); no-op for a
-        server."""
-        self._client.reopen()
+        server. Reads go on, on the old view, until the new one is loaded. Without `wait`,
+        returns at once if another reopen is under way."""
+        self._client.reopen(self._warm, wait)
+
+    def _warm(self, client: Any) -> None:
+        """Load the chunk index of a new client (its first query would otherwise do it)."""
+        coll = client.get_collection(self.settings.collection, embedding_function=self._ef)
+        if coll.count():
+            coll.query(query_embeddings=[np.ones(self.embedder.dim, np.float32)], n_results=1)
 
     # --- collections ----------------------------------------------------------------------------
     def _collections(self) -> tuple[Any, Any]:

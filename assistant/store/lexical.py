@@ -30,6 +30,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -308,6 +309,18 @@ class LexicalIndex:
         with self._faults():
             rows = self._conn().execute("SELECT source, count(*) FROM rows GROUP BY source")
             return {str(s): int(n) for s, n in rows if s}
+
+    def published_range(self) -> tuple[date | None, date | None]:
+        """The earliest and latest publication dates of the indexed chunks (None if none)."""
+        with self._faults():
+            lo, hi = (
+                self._conn()
+                .execute(
+                    "SELECT min(published), max(published) FROM rows WHERE published IS NOT NULL"
+                )
+                .fetchone()
+            )
+            return (int_to_date(lo) if lo else None, int_to_date(hi) if hi else None)
 
     def search(
         self,

@@ -89,6 +89,7 @@ class NewsStore:
         self._commits_at = time.monotonic()
         self._sources: dict[str, int] | None = None
         self._grouper: StoryGrouper | None = None
+        self._published: tuple[date | None, date | None] | None = None
         state = self._coord.read()
         self._seen_stamp = self._coord.stamp()
         self._generation = state.generation
@@ -96,6 +97,7 @@ class NewsStore:
         self._last_reopen = time.monotonic()
         self._lexical_name = state.lexical_file or self._default_lexical_name()
         self._rebuilding: threading.Thread | None = None
+        self._reopening: threading.Thread | None = None
         self._lexical_fault = ""
         self._lexical: LexicalIndex | None = self._open_lexical(self._lexical_name)
         self._sync_if_behind()
@@ -145,13 +147,15 @@ class NewsStore:
                 self._generation = state.generation
             self._seen_stamp = stamp
         if self._chroma.embedded:
-            if self._stale and now - self._last_reopen >= self.settings.store_refresh_s:
-                with self._coord.shared_nowait() as got:
-                    if got:  # never while another process is writing: its files are in flux
-                        with self._timed("reopen"):
-                            self._chroma.reopen()
-                        self._stale = False
-                        self._last_reopen = now
+            due = now - self._last_reopen >= self.settings.store_refresh_s
+            if self._stale and due and self._reopening is None:
+                self._last_reopen = now
+                # In the background: reads go on, on the current view, while the new one loads.
+                # Not a daemon, so a process never exits inside a Chroma call.
+                self._reopening = threading.Thread(
+                    target=self._reopen_view, args=(self._generation,), name="store-reopen"
+                )
+                self._reopening.start()
         elif now - self._commits_at >= self.settings.store_refresh_s:
             # Writers on other machines publish nothing here: expire what we cached, and bring
             # this worker's lexical index up to the server's chunks.
@@ -161,11 +165,26 @@ class NewsStore:
         if lexical is not None and not lexical.path.exists() and self._rebuilding is None:
             self._lexical_broken(LexicalFault(f"{lexical.path.name} was deleted"))
 
+    def _reopen_view(self, generation: str) -> None:
+        try:
+            with self._coord.shared_nowait() as got:
+                if not got:  # another process is writing: its files are in flux; retry later
+                    return
+                with self._timed("reopen"):
+                    self._chroma.reopen(wait=False)
+            if self._generation == generation:  # no newer commit arrived meanwhile
+                self._stale = False
+        except Exception:
+            log.exception("reloading the store view failed; will retry")
+        finally:
+            self._reopening = None
+
     def _forget(self) -> None:
         self._commits = {}
         self._commits_at = time.monotonic()
         self._sources = None
         self._grouper = None
+        self._published = None
 
     def _switch_lexical(self, name: str) -> None:
         fresh = self._open_lexical(name)
@@ -351,6 +370,17 @@ class NewsStore:
                 return {}
         return self._sources
 
+    def published_range(self) -> tuple[date | None, date | None]:
+        """Earliest and latest publication dates in the store ((None, None) while the lexical
+        index is rebuilt or no article has a date); cached until the store changes."""
+        if self._published is None:
+            try:
+                with self._reading_lexical() as lexical:
+                    self._published = lexical.published_range()
+            except LexicalUnavailableError:
+                return (None, None)
+        return self._published
+
     def hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """Record hash per id, read fresh (ingest uses it to skip unchanged articles)."""
         return self._chroma.article_hashes(list(ids))
@@ -392,6 +422,7 @@ class NewsStore:
         self._seen_stamp = self._coord.stamp()
         self._stale = False
         self._sources = None
+        self._published = None
 
     def _lexical_write(self, fn: Callable[[LexicalIndex], None]) -> None:
         """Apply a write to the lexical index; a broken index is rebuilt later (from Chroma,

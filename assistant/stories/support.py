@@ -1,8 +1,8 @@
-"""Counting sources by story: five copies of one wire story are one source.
+"""The story a passage (or anything with `article_id` and `story_id`) belongs to, and how many
+stories a set of them comes from: five copies of one wire story are one source.
 
-Pure functions over passages (or anything with `article_id` and `story_id`), for answerers and
-views that say how many independent sources support something. An article stored before
-stories existed (no story id) counts as a story of its own.
+Used by `assistant.answer.sources` (the extractive answer's independent-source support) and the
+views. An article stored before stories existed (no story id) counts as a story of its own.
 """
 
 from __future__ import annotations

@@ -11,8 +11,6 @@ from datetime import date
 
 from assistant.dates import resolve_query_dates
 
-QTYPES = ("who", "what", "when", "where", "which", "how-many", "why", "other")
-
 _WH = re.compile(
     r"\b(?P<w>whom|whose|who|what|when|where|which|why|how\s+(?:many|much)|how)\b", re.IGNORECASE
 )

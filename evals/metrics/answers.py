@@ -96,6 +96,48 @@ def exact_match(records: Sequence[QuestionRecord]) -> MetricResult:
     return result(pairs)
 
 
+def short_answer_containment(records: Sequence[QuestionRecord]) -> MetricResult:
+    """Share of answerable questions whose short answer alone contains a normalized gold answer.
+
+    Per question: 1 if the answer is not a refusal, has a short answer, and `normalize(gold)`
+    appears (word-bounded) in `normalize(short_answer)` for any gold answer (every one for
+    `all_answers` questions); else 0 (no short answer counts as wrong). Over answerable questions
+    with gold answers.
+    """
+    rs = _scored(records)
+
+    def hit(r: QuestionRecord) -> bool:
+        if r.refused or not r.short_answer:
+            return False
+        hits = [contains(r.short_answer, g) for g in r.question.answers]
+        return all(hits) if r.question.all_answers else any(hits)
+
+    pairs = {r.id: (1.0 if hit(r) else 0.0, 1.0) for r in rs}
+    given = sum(1 for r in rs if r.short_answer and not r.refused)
+    return result(pairs, with_short_answer=given)
+
+
+def short_answer_exact_match(records: Sequence[QuestionRecord]) -> MetricResult:
+    """Share of answerable questions whose normalized short answer equals a normalized gold answer.
+
+    (For `all_answers` questions the gold is the answers joined by a space.) No short answer, or a
+    refusal, counts as 0. Over answerable questions with gold answers.
+    """
+    rs = _scored(records)
+    pairs = {
+        r.id: (
+            1.0
+            if not r.refused
+            and r.short_answer
+            and any(normalize(r.short_answer) == normalize(g) for g in _gold_text(r))
+            else 0.0,
+            1.0,
+        )
+        for r in rs
+    }
+    return result(pairs)
+
+
 def token_f1_score(prediction: str, gold: str) -> float:
     """SQuAD token F1 between two texts after `normalize` (0 when either is empty)."""
     p, g = normalize(prediction).split(), normalize(gold).split()

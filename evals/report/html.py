@@ -202,8 +202,13 @@ def _question_row(r: dict[str, Any]) -> str:
         f"<td>{escape(r['question'])}<div><small>{escape(r['type'])} · {escape(r['qtype'])}"
         f"{' · needs date' if r['needs_date'] else ''} · {asked}</small></div>"
         f"<details><summary>top passages</summary><ol>{retrieved}</ol></details></td>"
-        f"<td>{golds}</td>"
-        f"<td>{escape(r['answer'])}{choice}"
+        f"<td>{golds}</td><td>"
+        + (
+            f"<div><small>short answer:</small> <b>{escape(r['short_answer'])}</b></div>"
+            if r.get("short_answer")
+            else ""
+        )
+        + f"{escape(r['answer'])}{choice}"
         + (
             f"<details><summary>{len(r['citations'])} cited</summary>{cites}</details>"
             if cites

@@ -4,6 +4,10 @@ feedparser parses the feed (a `bozo` feed that still yields entries is fine). An
 the longer of its content and summary, HTML rendered to plain text; title, link → url, authors,
 published (or updated) date, and source = the feed's title, else the link's host. An entry with
 no text is a LoadError naming it; the other entries still load.
+
+`feed_items` parses a feed document (a file's bytes or a fetched response) into `FeedItem`s —
+an entry's stable key, text, metadata and whether it carried full content — for followers of a
+feed (`ingest.watch`) that fetch an entry's linked page when it carries only a summary.
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ import io
 import re
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import feedparser
 
-from assistant.models import Article, LoadError
+from assistant.models import Article, LoadError, sha1_hex
 from ingest.loaders.common import (
     UnreadableInputError,
     bom_encoding,
@@ -95,22 +100,100 @@ def _entry_date(entry: Mapping[str, Any]) -> Any:
     return None
 
 
-def article_from_entry(
-    entry: Mapping[str, Any], feed_title: str | None, origin: str | None
-) -> Article:
-    """An Article from one feedparser entry; ValueError if the entry has no text."""
+@dataclass(frozen=True)
+class FeedItem:
+    """One feed entry before it becomes an Article: what a follower of the feed needs.
+
+    `key` identifies the entry across polls: its id (RSS guid, Atom id), else its link, else a
+    hash of its title and text. `has_content` says whether it carried full content (Atom
+    `content`, RSS `content:encoded`) rather than only a summary.
+    """
+
+    key: str
+    text: str
+    meta: Mapping[str, Any]
+    has_content: bool
+    origin: str
+    position: int
+
+    @property
+    def link(self) -> str | None:
+        url = self.meta.get("url")
+        return url if isinstance(url, str) else None
+
+    @property
+    def name(self) -> str:
+        title = self.meta.get("title")
+        return f"entry {self.position}" + (f" ({title!r})" if title else "")
+
+    def article(self, text: str | None = None, fill: Mapping[str, Any] | None = None) -> Article:
+        """The Article: the entry's own text, or `text` (e.g. its linked page's); metadata
+        the entry lacks is taken from `fill`. ValueError if there is no text at all."""
+        body = self.text if text is None else text
+        if not body:
+            raise ValueError("no text (the entry has no content or summary)")
+        meta = dict(self.meta)
+        for name, value in (fill or {}).items():
+            if not meta.get(name) and value:
+                meta[name] = value
+        return build_article(body, meta, self.origin)
+
+
+def _entry_key(entry: Mapping[str, Any], link: str | None, title: str | None, text: str) -> str:
+    ident = entry.get("id")
+    if isinstance(ident, str) and ident.strip():
+        return ident.strip()
+    if link:
+        return link
+    return "sha1:" + sha1_hex(f"{title or ''}\x1f{text}")
+
+
+def feed_item(
+    entry: Mapping[str, Any], feed_title: str | None, origin: str, position: int = 1
+) -> FeedItem:
+    """A FeedItem from one feedparser entry (its text may be empty)."""
     text = _entry_text(entry)
-    if not text:
-        raise ValueError("no text (the entry has no content or summary)")
     link = entry.get("link")
+    url = link.strip() if isinstance(link, str) and link.strip() else None
+    title = _entry_title(entry)
     meta = {
-        "title": _entry_title(entry),
-        "url": link if isinstance(link, str) and link.strip() else None,
+        "title": title,
+        "url": url,
         "source": feed_title,
         "authors": _entry_authors(entry),
         "published_at": parse_date(_entry_date(entry)),
     }
-    return build_article(text, meta, origin)
+    has_content = any(
+        isinstance(c, Mapping) and isinstance(c.get("value"), str) and c["value"].strip()
+        for c in entry.get("content") or []
+    )
+    return FeedItem(_entry_key(entry, url, title, text), text, meta, has_content, origin, position)
+
+
+def feed_items(
+    data: bytes, origin: str, *, content_type: str | None = None, location: str | None = None
+) -> list[FeedItem]:
+    """The entries of an RSS/Atom document, in feed order; [] for a feed with no entries.
+
+    `content_type` (an HTTP header: its charset) and `location` (the URL relative links resolve
+    against) describe a fetched feed. ValueError (its reason) if the document is not a feed.
+    """
+    headers = {
+        name: value
+        for name, value in (("content-type", content_type), ("content-location", location))
+        if value
+    }
+    # A stream, never bytes: feedparser tries to open() bytes as a file name first, so a feed
+    # file whose content is a path would make it read that other file.
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers or None)
+    entries = parsed.get("entries") or []
+    if not entries and parsed.get("bozo"):
+        raise ValueError(f"not a valid RSS/Atom feed: {parsed.get('bozo_exception')}")
+    feed = parsed.get("feed") or {}
+    feed_title = feed.get("title") if isinstance(feed.get("title"), str) else None
+    if feed_title:
+        feed_title = " ".join(html_to_text(feed_title).split()) or None
+    return [feed_item(e, feed_title, origin, n) for n, e in enumerate(entries, 1)]
 
 
 def load(path: Path) -> Iterator[Article | LoadError]:
@@ -125,25 +208,16 @@ def load(path: Path) -> Iterator[Article | LoadError]:
     if path.suffix.lower() == ".xml" and not looks_like_feed(data):
         yield LoadError(origin=origin, reason="unsupported XML document: not an RSS or Atom feed")
         return
-    # A stream, never bytes: feedparser tries to open() bytes as a file name first, so a feed
-    # file whose content is a path would make it read that other file.
-    parsed = feedparser.parse(io.BytesIO(data))
-    entries = parsed.get("entries") or []
-    if not entries:
-        if parsed.get("bozo"):
-            problem = parsed.get("bozo_exception")
-            yield LoadError(origin=origin, reason=f"not a valid RSS/Atom feed: {problem}")
-        else:
-            yield LoadError(origin=origin, reason="the feed has no entries")
+    try:
+        items = feed_items(data, origin)
+    except ValueError as exc:
+        yield LoadError(origin=origin, reason=str(exc))
         return
-    feed = parsed.get("feed") or {}
-    feed_title = feed.get("title") if isinstance(feed.get("title"), str) else None
-    if feed_title:
-        feed_title = " ".join(html_to_text(feed_title).split()) or None
-    for n, entry in enumerate(entries, 1):
+    if not items:
+        yield LoadError(origin=origin, reason="the feed has no entries")
+        return
+    for item in items:
         try:
-            yield article_from_entry(entry, feed_title, origin)
+            yield item.article()
         except ValueError as exc:
-            title = _entry_title(entry)
-            name = f"entry {n}" + (f" ({title!r})" if title else "")
-            yield LoadError(origin=origin, reason=f"{name}: {exc}")
+            yield LoadError(origin=origin, reason=f"{item.name}: {exc}")

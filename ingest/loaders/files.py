@@ -49,12 +49,16 @@ def iter_files(paths: Sequence[Path | str]) -> Iterator[Path]:
     given explicitly is yielded even if hidden. A path that does not exist is yielded as is, so
     that `load_file` reports it. A file reached twice is yielded once.
     """
-    seen: set[Path] = set()
+    seen: set[object] = set()
 
     def fresh(path: Path) -> bool:
+        # The file's identity (device, inode): one stat, where resolving the path costs one per
+        # path component — this runs for every file of a watched folder every few seconds.
+        key: object
         try:
-            key = path.resolve()
-        except (OSError, RuntimeError):
+            st = os.stat(path)
+            key = (st.st_dev, st.st_ino)
+        except OSError:
             key = path.absolute()
         if key in seen:
             return False

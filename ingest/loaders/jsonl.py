@@ -60,7 +60,6 @@ def article_from_record(obj: Mapping[str, Any], origin: str) -> Article:
     return build_article(text, obj, origin)
 
 
-parse_record = article_from_record  # the name the brief first used; same function
 
 
 # --------------------------------------------------------------------------------------------

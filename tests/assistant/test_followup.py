@@ -66,7 +66,7 @@ def test_standalone_questions_are_unchanged(question: str) -> None:
 def test_first_turn_and_no_referent_are_unchanged() -> None:
     assert rewrite_conversation(["what did he say?"], AS_OF) == "what did he say?"
     assert rewrite_conversation(["what happened to prices?", "did they rise?"], AS_OF) == (
-        "Did they rise?"
+        "did they rise?"
     )
     assert rewrite_conversation([], AS_OF) == ""
 
@@ -76,3 +76,22 @@ def test_named_entities() -> None:
     assert named_entities("When did Trump call Vladimir Putin?") == ["Trump", "Vladimir Putin"]
     assert named_entities("Did the Bank of England's governor speak?") == ["Bank of England"]
     assert named_entities("What did they say on Monday in March?") == []
+
+
+def test_the_assistants_answer_is_the_referent() -> None:
+    users = ["What NFL star announced his retirement on Tuesday?", "how old is he?"]
+    answers = ["Rob Gronkowski — Gronkowski said he is retiring. [1]"]
+    assert rewrite_conversation(users, AS_OF, answers).startswith("How old is Rob Gronkowski")
+    # a statement asked for ("what did he say"): the subject stays the referent
+    users = [FIRST, "what else did he say?"]
+    answers = ["On February 26, Trump told reporters that sanctions could be softened [1]"]
+    assert rewrite_conversation(users, AS_OF, answers) == "What else did Trump say on Feb 26?"
+
+
+def test_they_keeps_the_previous_turn_beside_it() -> None:
+    users = ["Which Ivy League school will eliminate student loans?", "and what will replace them?"]
+    answers = ["Dartmouth College — Dartmouth will replace loans with grants. [1]"]
+    assert rewrite_conversation(users, AS_OF, answers) == (
+        "What will replace them (Which Ivy League school will eliminate student loans:"
+        " Dartmouth College)?"
+    )

@@ -105,3 +105,18 @@ def test_multiple_choice_accuracy_skips_questions_without_gold_choice() -> None:
     assert res.n == 3 and res.value == pytest.approx(1 / 3)
     assert res.detail["without_gold_choice"] == 1
     assert multiple_choice_accuracy([]).value is None
+
+
+def test_short_answer_metrics() -> None:
+    from evals.metrics.answers import short_answer_containment, short_answer_exact_match
+
+    def q(i: str):  # type: ignore[no-untyped-def]
+        return question(qid=i, answers=["Yellowstone"])
+
+    exact = record(q("a"), answer="Yellowstone — Floods hit the park. [1]")
+    exact.short_answer = "Yellowstone"
+    longer = record(q("b"), answer="Yellowstone National Park — Floods. [1]")
+    longer.short_answer = "Yellowstone National Park"
+    none = record(q("c"), answer="Floods hit Yellowstone. [1]")  # quotes only: no short answer
+    assert short_answer_containment([exact, longer, none]).value == 2 / 3
+    assert short_answer_exact_match([exact, longer, none]).value == 1 / 3

@@ -20,6 +20,7 @@ from tests.support import (
     SAMPLE_ARTICLE,
     assert_consistent,
     cli_command,
+    indexed_chunks,
     ingest_into,
     make_settings,
     open_runtime,
@@ -90,11 +91,19 @@ def test_kill_9_mid_ingest_then_rerun(tmp_path: Path, embedder: MiniLMEmbedder) 
     cmd = cli_command("ingest", "--json", "--data-dir", str(data), str(subset))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     rng = random.Random(7)
+    killed_mid_write = 0
     for _trial in range(2):
+        before = indexed_chunks(data)
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(4.0, 9.0))
-        proc.send_signal(signal.SIGKILL)
+        # Kill a random moment after this run's first write, so the kill lands mid-ingest.
+        while proc.poll() is None and indexed_chunks(data) <= before:
+            time.sleep(0.1)
+        time.sleep(rng.uniform(0.0, 2.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed_mid_write += 1
         proc.wait()
+    assert killed_mid_write == 2, "each trial must have been killed while it was writing"
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     summary = json.loads(done.stdout)
     assert summary["failed"] == []

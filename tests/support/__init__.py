@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -58,3 +59,18 @@ def assert_consistent(store: NewsStore, expected_chunk_ids: set[str] | None = No
     if expected_chunk_ids is not None:
         assert stored_chunk_ids(store) == expected_chunk_ids
         assert check.chunks == check.lexical_chunks == len(expected_chunk_ids)
+
+
+def indexed_chunks(data_dir: Path) -> int:
+    """Chunks in a store's lexical index, read-only, from any process (0 before the first write).
+
+    Crash tests poll it to kill an ingest only once it has written something.
+    """
+    files = sorted(data_dir.glob("lexical-*.sqlite3"), key=lambda p: p.stat().st_mtime)
+    if not files:
+        return 0
+    try:
+        with sqlite3.connect(f"file:{files[-1]}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM rows").fetchone()[0])
+    except sqlite3.Error:  # created but not yet initialized
+        return 0

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +30,17 @@ def free_port() -> int:
 
 
 def serve_command(
-    data_dir: Path, port: int, workers: int = 1, log_level: str = "warning"
+    data_dir: Path,
+    port: int,
+    workers: int = 1,
+    log_level: str = "warning",
+    extra: Sequence[str] = (),
 ) -> list[str]:
-    """The `newsdesk serve` command line, run with this interpreter."""
+    """The `newsdesk serve` command line, run with this interpreter (`extra`: more options)."""
     return [
         sys.executable, "-m", "assistant.app.cli", "serve", "--data-dir", str(data_dir),
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", log_level,
+        "--log-level", log_level, *extra,
     ]  # fmt: skip
 
 
@@ -77,12 +81,14 @@ def start_serve(
     log_level: str = "warning",
     timeout_s: float = 120.0,
     cwd: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> ServeProcess:
     """Spawn `newsdesk serve` and wait for `/readyz` 200; use the result in a `with` to stop it.
 
     Its output goes to `log_dir/serve-PORT.log`, or to this process's own output when `log_dir`
-    is None; `env` is laid over this process's environment. Raises RuntimeError if it exits
-    first, TimeoutError if it is not ready in time (the process is stopped then).
+    is None; `env` is laid over this process's environment; `extra` are more serve options.
+    Raises RuntimeError if it exits first, TimeoutError if it is not ready in time (the process
+    is stopped then).
     """
     port = free_port()
     log_path = None if log_dir is None else log_dir / f"serve-{port}.log"
@@ -91,7 +97,7 @@ def start_serve(
     with open(log_path, "wb") if log_path is not None else nullcontext() as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            serve_command(data_dir, port, workers, log_level),
+            serve_command(data_dir, port, workers, log_level, extra),
             env={**os.environ, **(env or {})},
             cwd=cwd,
             stdout=out,

@@ -1,6 +1,6 @@
 """Dependencies of the routes: the app's state, access control, rate limiting, answerer choice.
 
-Typed aliases (`StateDep`, `DeskDep`, `SettingsDep`) let a route ask for what it needs by type.
+The typed alias `StateDep` gives a route the app's state (runtime, settings, metrics, limiter).
 `ReadAccess` and `WriteAccess` go in a router's `dependencies=[...]`: each first takes a rate-limit
 token, then checks the `Authorization: Bearer KEY` header against `settings.api_keys` (constant-
 time, over all keys). Writes need a key always (none configured → writes disabled); reads only
@@ -52,18 +52,6 @@ def get_state(request: Request) -> AppState:
 
 
 StateDep = Annotated[AppState, Depends(get_state)]
-
-
-def get_desk(state: StateDep) -> Newsdesk:
-    return state.desk
-
-
-def get_app_settings(state: StateDep) -> Settings:
-    return state.settings
-
-
-DeskDep = Annotated[Newsdesk, Depends(get_desk)]
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
 # --- keys and rate limits ---------------------------------------------------------------------

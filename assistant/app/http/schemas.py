@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from assistant.models import Answer, Citation, Filters, SearchResult
+from assistant.models import Answer, Citation, Filters, Passage, SearchResult, SearchScope
 from assistant.views.outlets import Comparison
 from assistant.views.timeline import Timeline
 
@@ -195,8 +195,15 @@ class NewsdeskInfo(BaseModel):
     """How the answer was made: the standalone question retrieval used, refusal, answerer."""
 
     question: str
+    answer: str = Field(default="", description="the answer text with [n] markers, no sources")
     refused: bool
     answerer: str
+    short_answer: str | None = None
+    as_of: date | None = None
+    searched: SearchScope | None = Field(
+        default=None, description="the dates searched and the dates the store holds"
+    )
+    passages: list[Passage] = Field(default_factory=list, description="what was retrieved")
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

@@ -1,7 +1,9 @@
 """OpenAI-compatible chat: GET /v1/models and POST /v1/chat/completions (plain and streamed).
 
-The last user message (rewritten into a standalone question when it is a follow-up) is
-answered from the articles. The reply's text carries [n] markers and a "Sources:" list so any
+The last user message (rewritten into a standalone question when it is a follow-up, with the
+earlier user and assistant turns) is answered from the articles. Its as-of date is the `as_of`
+field, else a model alias (`newsdesk@2022-06-16`), else a date a system message states ("Today
+is June 16, 2022"), else today. The reply's text carries [n] markers and a "Sources:" list so any
 chat UI shows them; `citations` carries them machine-readably (on the response, and on the final
 chunk of a stream). Streams are OpenAI's SSE chunks ending with `data: [DONE]`; retrieval runs
 before the stream starts, so bad queries still get a proper 4xx instead of a broken stream.
@@ -35,7 +37,8 @@ from assistant.app.http.schemas import (
     ModelList,
     NewsdeskInfo,
 )
-from assistant.followup import standalone
+from assistant.dates.stated import stated_today
+from assistant.followup import Turn, standalone
 from assistant.models import Answer
 from assistant.service import make_query
 from assistant.views.timeline import asks_for_timeline
@@ -60,7 +63,40 @@ async def models(state: StateDep) -> ModelList:
     return ModelList(data=[ModelCard(id=i) for i in ids])
 
 
+def split_model(model: str) -> tuple[str, date | None]:
+    """`newsdesk@2022-06-16` → ("newsdesk", 2022-06-16): a model alias that carries the as-of
+    date, for clients that can set a model name but no extra field."""
+    name, sep, when = model.partition("@")
+    if not sep:
+        return model, None
+    try:
+        return name, date.fromisoformat(when.strip())
+    except ValueError:
+        raise ApiError(
+            404,
+            f"unknown model {model!r}: after '@' give the as-of date as YYYY-MM-DD,"
+            f" e.g. {name}@2022-06-16",
+            "model_not_found",
+        ) from None
+
+
+def chat_as_of(req: ChatCompletionRequest, alias: date | None, turns: list[Turn]) -> date | None:
+    """The as-of date of a chat: the `as_of` field, else the model alias, else the date a system
+    message states ("Today is ...", "Current date: ..."), else None (today)."""
+    if req.as_of is not None:
+        return req.as_of
+    if alias is not None:
+        return alias
+    for role, text in turns:
+        if role in ("system", "developer"):
+            found = stated_today(text)
+            if found is not None:
+                return found
+    return None
+
+
 def answerer_for_model(state: AppState, model: str) -> Answerer:
+    model, _ = split_model(model)
     if model == fmt.MODEL_DEFAULT:
         return choose_answerer(state, None)
     if model == fmt.MODEL_EXTRACTIVE:
@@ -78,8 +114,13 @@ def answerer_for_model(state: AppState, model: str) -> Answerer:
 def _info(question: str, answer: Answer) -> NewsdeskInfo:
     return NewsdeskInfo(
         question=question,
+        answer=answer.answer,
         refused=answer.refused,
         answerer=answer.answerer,
+        short_answer=answer.short_answer,
+        as_of=answer.as_of,
+        searched=answer.searched,
+        passages=answer.passages,
         timings_ms=answer.timings_ms,
     )
 
@@ -113,9 +154,9 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
     """Answer the conversation's last user message from the articles, OpenAI-style."""
     answerer = answerer_for_model(state, req.model)
     turns = chat_turns(req.messages, state.settings)
-    as_of = req.as_of or date.today()
-    question = await run_in_threadpool(standalone, turns, answerer, as_of)
-    query = make_query(question, state.settings, as_of=req.as_of, filters=req.filters, k=req.k)
+    as_of = chat_as_of(req, split_model(req.model)[1], turns)
+    question = await run_in_threadpool(standalone, turns, answerer, as_of or date.today())
+    query = make_query(question, state.settings, as_of=as_of, filters=req.filters, k=req.k)
     if question != [t for r, t in turns if r == "user"][-1]:
         log.info("follow-up rewritten for retrieval: %r", question)
 

@@ -13,6 +13,10 @@
   const statusLine = $("status");
   const transcript = $("transcript");
   const panel = $("panel");
+  // The conversation so far, as chat messages: follow-ups are answered with it (the server makes
+  // "and what will replace them?" standalone from the earlier turns, answers included).
+  const conversation = [];
+  const MAX_MESSAGES = 12;
 
   // el("p", {class: "x"}, "text", childNode): strings become text nodes, never HTML.
   function el(tag, attrs, ...children) {
@@ -180,16 +184,27 @@
       statusLine.textContent = "Type a question first.";
       return;
     }
-    const payload = { question };
+    const messages = conversation.concat([{ role: "user", content: question }])
+      .slice(-MAX_MESSAGES);
+    while (messages.length && messages[0].role !== "user") messages.shift();
+    const payload = { model: "newsdesk", messages };
     if (asOfBox.value) payload.as_of = asOfBox.value;
     const turn = addTurn(question);
     button.disabled = true;
     statusLine.textContent = "";
     try {
-      const answer = await api("/v1/ask", {
+      const reply = await api("/v1/chat/completions", {
         method: "POST", headers: headers(), body: JSON.stringify(payload),
       });
-      showAnswer(turn, answer);
+      const info = reply.newsdesk;
+      showAnswer(turn, {
+        answer: info.answer,
+        refused: info.refused,
+        citations: reply.citations || [],
+        passages: info.passages || [],
+      });
+      conversation.push({ role: "user", content: question });
+      conversation.push({ role: "assistant", content: reply.choices[0].message.content });
       questionBox.value = "";
     } catch (err) {
       showError(turn, err.message);

@@ -121,3 +121,14 @@ def test_markup_in_articles_is_text_and_never_runs(server: Server, page: Page) -
         assert page.evaluate("window.__pwned") is None
     finally:
         httpx.delete(f"{server.url}/v1/articles/{HOSTILE['id']}", headers=headers)
+
+
+def test_follow_up_keeps_the_conversation(server: Server, page: Page) -> None:
+    _ask(page, server.url, "When did Trump call Putin?", as_of="2025-03-10")
+    expect(page.locator(".turn.answered .answer-text").first).to_contain_text("February 12")
+    page.fill("#question", "and what did he say on february 26?")
+    page.click("#ask-button")
+    page.wait_for_selector(".turn:nth-child(2).answered, .turn:nth-child(2).failed")
+    second = page.locator(".turn").nth(1)
+    expect(second.locator(".answer-text")).to_contain_text(FEB26)
+    assert second.locator(".sources .source-quote").count() >= 1

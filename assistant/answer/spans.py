@@ -1,0 +1,381 @@
+"""Candidate answer spans in a sentence or title: names, quoted titles, numbers and amounts, dates.
+
+Rule-based, one regex pass per kind over short texts (a few sentences per question):
+
+- names: runs of capitalized words ("Bed Bath & Beyond", "House of the Dragon", "BA.5"), typed
+  by the gazetteer (places), name endings ("... Airlines" → organization, "... County" →
+  place), acronyms (organization) and titles before them ("Sen. Liz Cheney" → person); a
+  capitalized word opening a sentence counts only if the texts do not use it in lower case and,
+  alone, only if they also capitalize it inside a sentence (`Vocabulary`);
+- quoted titles: “Squid Game”, "Cheer" (one to eight words);
+- numbers: money ("$19 million", "19 million dollars"), percentages ("60%", "60 percent"),
+  counts ("1,000", "2 million", "63");
+- dates: the date mentions of `assistant.dates`, weekday names, and "next week/month".
+
+Each span has `key`, its comparable form (lower case, no title words, no "the", no possessive):
+the same answer written "President Joe Biden" and "Biden's" is matched by `same_answer`.
+Does not score spans (`assistant.answer.short` does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+
+from assistant.answer.expected import Kind
+from assistant.answer.gazetteer import ORG_ENDINGS, PERSON_TITLES, PLACE_ENDINGS, PLACES
+from assistant.dates import extract_date_mentions
+from assistant.dates.vocabulary import MONTH_ABBR, MONTHS, WEEKDAYS
+from assistant.text import STOPWORDS
+
+
+@dataclass(frozen=True)
+class AnswerSpan:
+    """A candidate answer at text[start:end]."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    kinds: frozenset[Kind]
+
+
+_NAME = re.compile(
+    r"(?:(?<=[\s(\"“‘'—–-])|^)"
+    r"(?P<name>(?:[A-Z][a-z]{0,3}\.(?=\s+[A-Z])|[A-Z*][\w'’.*-]*[\w*]|[A-Z])"
+    r"(?:(?:\s+(?:of(?:\s+the)?|de|la|le|du|da|von|van|der|al|bin|for|&)\s+|\s+|-)"
+    r"(?:[A-Z][a-z]{0,3}\.(?=\s+[A-Z])|[A-Z][\w'’.-]*[\w]|[A-Z]|[0-9]+\b(?![,.]?[0-9])))*)"
+)
+_QUOTED = re.compile(r"[“\"](?P<q>[^“”\"\n]{1,80}?)[”\"]")
+_MONEY = re.compile(
+    r"(?P<m>(?:US)?\$\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|trillion|thousand|[mbkMBK]n?)\b)?"
+    r"|\b\d[\d,]*(?:\.\d+)?(?:\s(?:million|billion|trillion|thousand))?\s(?:dollars|euros|pounds)\b)"
+)
+_PERCENT = re.compile(r"(?P<p>\b\d+(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b))")
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    "hundred|dozen|dozens|hundreds|thousands|millions"
+)
+_COUNT = re.compile(
+    rf"(?P<c>(?<![\w$.,-])(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS}))"
+    r"(?:\s(?:million|billion|trillion|thousand|hundred))?)(?![\w%]|[.,]\d)",
+    re.I,
+)
+_SOON = re.compile(
+    r"\b(?P<s>(?:next|later this|this|early next|late next)\s(?:week|month|year|fall|spring|"
+    r"summer|winter)|(?:in\s)?(?:a|two|three|several|a\sfew)\s(?:days|weeks|months))\b",
+    re.I,
+)
+
+_NOT_NAME_WORDS = frozenset(
+    {
+        "I",
+        "A",
+        "An",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "You",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "If",
+        "As",
+        "At",
+        "In",
+        "On",
+        "Of",
+        "For",
+        "To",
+        "From",
+        "By",
+        "With",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "Where",
+        "What",
+        "Which",
+        "Who",
+        "Why",
+        "How",
+        "There",
+        "Here",
+        "Now",
+        "Then",
+        "Still",
+        "Also",
+        "Yet",
+        "According",
+        "However",
+        "Meanwhile",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "More",
+        "Other",
+        "Another",
+        "One",
+        "No",
+        "Not",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Read",
+        "Watch",
+        "Click",
+        "Photo",
+        "Image",
+        "Video",
+        "Getty",
+        "Images",
+        "AP",
+        "Reuters",
+        "CNN",
+        "Advertisement",
+        "Share",
+        "Updated",
+        "Published",
+        "Copyright",
+        "Sign",
+        "Subscribe",
+        "Related",
+        "Live",
+        "Breaking",
+        "Opinion",
+        "Analysis",
+        "Story",
+        "Stories",
+        "EDT",
+        "EST",
+        "GMT",
+        "ET",
+        "PT",
+    }
+    | set(MONTHS)
+    | set(MONTH_ABBR)
+    | set(WEEKDAYS)
+)
+_EVENT_ENDINGS = frozenset(
+    [
+        "Awards",
+        "Award",
+        "Prize",
+        "Games",
+        "Cup",
+        "Open",
+        "Championship",
+        "Championships",
+        "Festival",
+        "Series",
+        "Bowl",
+        "Show",
+        "Olympics",
+        "Classic",
+        "Tournament",
+        "Finals",
+        "Summit",
+    ]
+)
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _key(text: str) -> str:
+    words = [w for w in re.split(r"\s+", _POSSESSIVE.sub("", text).replace("’", "'")) if w]
+    while words and (words[0] in PERSON_TITLES or words[0].lower() in ("the", "a", "an")):
+        words = words[1:]
+    return " ".join(w.lower().rstrip(".,") for w in words) or text.lower()
+
+
+def _name_kinds(name: str, before: str) -> frozenset[Kind]:
+    words = name.split()
+    kinds: set[Kind] = set()
+    bare = _POSSESSIVE.sub("", name)
+    if bare in PLACES or bare.split(",")[0] in PLACES or words[-1] in PLACE_ENDINGS:
+        kinds.add("place")
+    if words[-1].rstrip(".") in ORG_ENDINGS or words[-1] in ORG_ENDINGS or "&" in name:
+        kinds.add("org")
+    if re.fullmatch(r"\*?[A-Z]{2,6}\*?", bare):  # NFL, UPS, NATO, *NSYNC
+        kinds.add("org")
+    if len(words) >= 2 and words[0] in PLACES and not kinds:  # "Denver Broncos", "Seattle Storm"
+        kinds.add("org")
+    if words[-1] in _EVENT_ENDINGS:
+        return frozenset({"title", "thing"})
+    prev = before.rstrip().rsplit(None, 1)[-1] if before.strip() else ""
+    if words[0] in PERSON_TITLES or prev.rstrip(".") in PERSON_TITLES:
+        kinds.add("person")
+    if (
+        not kinds
+        and 2 <= len(words) <= 4
+        and all(w[:1].isupper() and w[1:2].islower() for w in words)
+    ):
+        kinds.add("person")  # "Joey Chestnut": capitalized words with no place or org sign
+    kinds.add("thing")
+    return frozenset(kinds)
+
+
+_SPLIT = re.compile(r"['’]s\s+|\s+(?=(?:The|A|An)\s)|(?<=[a-z]{2})\.\s+")
+
+
+def _name_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of capitalized runs, split at a possessive ("Airport’s Terminal") and at an inner
+    "The" ("BUD The UK"): those join two names, not one."""
+    runs: list[tuple[int, int]] = []
+    for m in _NAME.finditer(text):
+        start, end = m.span("name")
+        pos = start
+        for cut in _SPLIT.finditer(text, start, end):
+            if cut.start() > pos:
+                runs.append((pos, cut.start()))
+            pos = cut.end()
+        if pos < end:
+            runs.append((pos, end))
+    return runs
+
+
+def _names(text: str, sentence_start: bool, vocab: Vocabulary) -> list[AnswerSpan]:
+    out: list[AnswerSpan] = []
+    for start, end in _name_runs(text):
+        name = text[start:end]
+        words = name.split()
+        # Drop leading words that are sentence openers, not names ("The", "But", "After").
+        while words and (
+            words[0] in _NOT_NAME_WORDS
+            or (
+                sentence_start
+                and not text[:start].strip(" \"'“‘(")
+                and words[0] not in PLACES
+                and words[0].lower() in vocab.lower
+            )
+        ):
+            cut = text.index(words[0], start) + len(words[0])
+            rest = text[cut:end].lstrip(" -")
+            start = end - len(rest)
+            words = rest.split()
+            name = rest
+            sentence_start = False
+        while words and (
+            words[-1] in _NOT_NAME_WORDS or words[-1].lower() in ("of", "the", "and", "&")
+        ):
+            words = words[:-1]
+            name = " ".join(words)
+        if not words or not name:
+            continue
+        end = start + len(name)
+        if text[start:end] != name:  # inner whitespace differed: re-locate exactly
+            found = text.find(words[-1], start)
+            end = found + len(words[-1]) if found >= 0 else end
+            name = text[start:end]
+        if name.replace(".", "").isdigit() or len(name) < 1:
+            continue
+        if name.endswith(("'s", "’s")):
+            name = name[:-2]
+            end -= 2
+        out.append(AnswerSpan(start, end, name, _key(name), _name_kinds(name, text[:start])))
+    return out
+
+
+def _quoted(text: str) -> list[AnswerSpan]:
+    out: list[AnswerSpan] = []
+    for m in _QUOTED.finditer(text):
+        q = m.group("q").strip(" ,.")
+        if not q or not q[0].isupper() or len(q.split()) > 8:
+            continue
+        start = m.start("q") + m.group("q").find(q)
+        out.append(AnswerSpan(start, start + len(q), q, _key(q), frozenset({"title", "thing"})))
+    return out
+
+
+def _numbers(text: str) -> list[AnswerSpan]:
+    out: list[AnswerSpan] = []
+    taken: list[tuple[int, int]] = []
+    number_kinds: tuple[tuple[re.Pattern[str], str, frozenset[Kind]], ...] = (
+        (_MONEY, "m", frozenset({"money", "number"})),
+        (_PERCENT, "p", frozenset({"percent"})),
+        (_COUNT, "c", frozenset({"number"})),
+    )
+    for rx, group, kinds in number_kinds:
+        for m in rx.finditer(text):
+            s, e = m.span(group)
+            if any(a < e and s < b for a, b in taken):
+                continue
+            value = m.group(group)
+            if group == "c" and re.fullmatch(r"(?:1[89]|20)\d\d", value):
+                continue  # a year is a date, not a count
+            taken.append((s, e))
+            key = (
+                value.lower().replace(" percent", "%").replace(" per cent", "%").replace(" %", "%")
+            )
+            out.append(AnswerSpan(s, e, value, key, kinds))
+    return out
+
+
+def _dates(text: str) -> list[AnswerSpan]:
+    out = [
+        AnswerSpan(m.start, m.end, m.text, m.text.lower(), frozenset({"date"}))
+        for m in extract_date_mentions(text)
+    ]
+    for m in re.finditer(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", text):
+        out.append(
+            AnswerSpan(m.start(), m.end(), m.group(0), m.group(0).lower(), frozenset({"date"}))
+        )
+    for m in _SOON.finditer(text):
+        s, e = m.span("s")
+        out.append(AnswerSpan(s, e, m.group("s"), m.group("s").lower(), frozenset({"date"})))
+    return out
+
+
+def answer_spans(
+    text: str, kinds: Container[Kind], vocab: Vocabulary, sentence_start: bool = True
+) -> list[AnswerSpan]:
+    """Candidate spans of the kinds asked for, in `text` (a sentence or a title)."""
+    out: list[AnswerSpan] = []
+    wants_names = any(k in kinds for k in ("person", "place", "org", "title", "thing"))
+    if wants_names:
+        out += _names(text, sentence_start, vocab)
+        out += _quoted(text)
+    if any(k in kinds for k in ("number", "money", "percent")):
+        out += _numbers(text)
+    if "date" in kinds:
+        out += _dates(text)
+    return out
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:] )[A-Z][\w'’-]+")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How the texts of one question use words: in lower case (so a capitalized one opening a
+    sentence is a common word, not a name), and capitalized inside sentences (names)."""
+
+    lower: frozenset[str]
+    capitalized: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Vocabulary:
+        lower: set[str] = set(STOPWORDS)
+        capital: set[str] = set()
+        for t in texts:
+            lower.update(_LOWER_WORD.findall(t))
+            capital.update(_POSSESSIVE.sub("", w) for w in _MID_CAPITAL.findall(t))
+        return cls(frozenset(lower), frozenset(capital))

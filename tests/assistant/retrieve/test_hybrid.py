@@ -1,0 +1,58 @@
+"""Hybrid retrieval over the real sample store: both retrievers, fusion, filters, dense-only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.errors import LexicalUnavailableError
+from assistant.models import Filters, Query
+from assistant.retrieve.hybrid import DENSE_ONLY_NOTE, RRF_K, HybridRetriever
+from assistant.runtime import Runtime
+from assistant.store import ChunkHit, NewsStore
+
+FEB26 = "On February 26, Trump told reporters"
+AS_OF = date(2025, 3, 10)
+
+
+def test_fusion_scores_every_candidate(sample_runtime: Runtime) -> None:
+    r = sample_runtime.desk.retrieve(Query(question="What did Trump say on Feb 26?", as_of=AS_OF))
+    assert r.passages and FEB26 in r.passages[0].text
+    top = r.passages[0]
+    assert set(top.found_by) == {"dense", "lexical"}
+    # both ranks contribute to RRF: at most 2 / (RRF_K + 1)
+    assert 0 < top.scores["rrf"] <= 2 / (RRF_K + 1) + 1e-9
+    assert all(-1.0 <= p.scores["dense"] <= 1.0 for p in r.passages)
+    assert set(r.timings_ms) >= {"plan", "embed", "dense", "lexical", "fusion", "rerank"}
+    assert r.query_vector is not None and r.notes == []
+
+
+def test_filters_reach_both_retrievers(sample_runtime: Runtime) -> None:
+    q = Query(question="sanctions", as_of=AS_OF, filters=Filters(sources=["nobody.example"]))
+    assert sample_runtime.desk.retrieve(q).passages == []
+    q = Query(question="sanctions", as_of=AS_OF, filters=Filters(sources=["REUTERS"]))
+    assert sample_runtime.desk.retrieve(q).passages  # case-insensitive source match
+
+
+class _NoLexical(NewsStore):
+    """The real store, its lexical index reported as being rebuilt."""
+
+    def lexical(self, text: str, n: int, filters: Filters | None = None) -> list[ChunkHit]:
+        raise LexicalUnavailableError("rebuilding")
+
+
+def test_dense_only_while_the_lexical_index_is_rebuilt(sample_runtime: Runtime) -> None:
+    rt = sample_runtime
+    store = _NoLexical(rt.settings, rt.embedder)
+    r = HybridRetriever(store, rt.embedder, rt.settings).retrieve(
+        Query(question="What did Trump say on Feb 26?", as_of=AS_OF)
+    )
+    assert r.notes == [DENSE_ONLY_NOTE]
+    assert r.passages and all(p.found_by == ["dense"] for p in r.passages)
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_k_passages_at_most(sample_runtime: Runtime, k: int) -> None:
+    r = sample_runtime.desk.retrieve(Query(question="sanctions on Russia", as_of=AS_OF, k=k))
+    assert len(r.passages) == k
