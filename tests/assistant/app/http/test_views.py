@@ -199,3 +199,29 @@ def test_chat_sources_say_where_else_a_story_ran(views_server: Server) -> None:
     wire = [c for c in cited if c["url"] in WIRE_URLS]
     assert wire and all(len(c["also_in"]) >= 2 for c in wire)
     assert f"also in {len(wire[0]['also_in'])} outlets" in text.split("Sources:")[1]
+
+
+@BROWSER_MARKS[0]
+@BROWSER_MARKS[1]
+def test_the_page_chat_answers_a_timeline_question_with_one(views_server: Server) -> None:
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(views_server.url + "/")
+        page.fill("#question", TIMELINE_QUESTION)
+        page.fill("#as-of", AS_OF)
+        page.click("#ask-button")
+        page.wait_for_selector(".turn.answered, .turn.failed", timeout=60_000)
+        text = page.locator(".turn.answered .answer-text").first.text_content() or ""
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert len(lines) >= 3 and [line[:10] for line in lines] == sorted(
+            line[:10] for line in lines
+        )
+        first = page.locator(".turn.answered .answer-text .cite").first
+        first.click()
+        expect(page.locator("#panel-text mark")).to_be_visible()
+        assert (page.locator("#panel-text mark").text_content() or "") in lines[0]
+        browser.close()
+        assert errors == []
