@@ -99,6 +99,9 @@ class Passage(BaseModel):
     url: str | None = None
     published_at: date | None = None
     dates: list[str] = Field(default_factory=list)
+    story_id: str | None = Field(
+        default=None, description="the story this article's text belongs to (copies share it)"
+    )
     score: float = 0.0
     scores: dict[str, float] = Field(
         default_factory=dict, description="per-signal scores (dense, lexical, date, rerank, ...)"
@@ -119,6 +122,11 @@ class Citation(BaseModel):
     source: str | None = None
     url: str | None = None
     published_at: date | None = None
+    story_id: str | None = None
+    also_in: list[str] = Field(
+        default_factory=list,
+        description="other outlets that ran the same story (copies of the cited article)",
+    )
 
 
 class DateWindow(BaseModel):

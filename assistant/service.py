@@ -1,4 +1,6 @@
-"""The application service: `search` and `ask` over a store, used by CLI, HTTP, MCP and evals.
+"""The application service: `search` and `ask` over a store, used by CLI, HTTP, MCP and evals;
+also `story` (one story's copies), `timeline` and `outlets` (views over many passages,
+`assistant.views`), whose citations are validated the same way.
 
 Builds queries within the configured limits (`make_query`), retrieves, answers, and validates
 every citation against the stored article text after any answerer: a quote that is not exactly
@@ -18,14 +20,21 @@ from assistant.answer.base import Answerer
 from assistant.answer.citations import validate
 from assistant.answer.extractive import REFUSAL_TEXT
 from assistant.answer.markers import renumber
+from assistant.dates import resolve_query_dates
 from assistant.embed.base import Embedder
-from assistant.errors import BadQueryError, QueryLimitError
-from assistant.models import Answer, Filters, Query, SearchResult
+from assistant.errors import BadQueryError, NotFoundError, QueryLimitError
+from assistant.models import Answer, Citation, Filters, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
 from assistant.retrieve.scope import searched_scope
 from assistant.settings import Settings
-from assistant.store import NewsStore
+from assistant.store import ArticleSummary, NewsStore
 from assistant.text import lone_surrogate
+from assistant.views.outlets import Comparison, compare_outlets
+from assistant.views.statements import topic_text
+from assistant.views.timeline import Timeline, build_timeline, timeline_answer
+
+VIEW_PASSAGES = 40
+"""Passages a timeline or a comparison reads (bounded by `max_k`): many articles, few each."""
 
 
 def check_question(question: str, settings: Settings, field: str = "question") -> None:
@@ -157,7 +166,7 @@ class Newsdesk:
         if ans.refused and scope.text not in ans.answer:
             # A refusal says where it looked: the asker can then give a date or widen filters.
             update["answer"] = f"{ans.answer} {scope.text}"
-        ans = ans.model_copy(update=update)
+        ans = self._with_stories(ans.model_copy(update=update), r)
         t3 = time.perf_counter()
         timings = {
             **r.timings_ms,
@@ -167,3 +176,114 @@ class Newsdesk:
         }
         notes = [*ans.notes, *(n for n in r.notes if n not in ans.notes)]
         return ans.model_copy(update={"timings_ms": {**ans.timings_ms, **timings}, "notes": notes})
+
+    def _with_stories(self, ans: Answer, r: Retrieval) -> Answer:
+        """Each citation names its story and the other outlets that ran it (one store read)."""
+        story_of = {p.chunk_id: p.story_id for p in r.passages if p.story_id}
+        wanted = sorted({story_of[c.chunk_id] for c in ans.citations if c.chunk_id in story_of})
+        if not wanted:
+            return ans
+        members = self.store.stories(wanted)
+        cited = []
+        for c in ans.citations:
+            story = story_of.get(c.chunk_id)
+            if story is None:
+                cited.append(c)
+                continue
+            own = (c.source or "").casefold()
+            others = {
+                m.source
+                for m in members.get(story, [])
+                if m.id != c.article_id and m.source and m.source.casefold() != own
+            }
+            cited.append(c.model_copy(update={"story_id": story, "also_in": sorted(others)}))
+        return ans.model_copy(update={"citations": cited})
+
+    # --- views over many articles -------------------------------------------------------------
+    def story(self, story_id: str) -> list[ArticleSummary]:
+        """The committed copies of a story, earliest first; `NotFoundError` if it has none."""
+        members = self.store.story(story_id)
+        if not members:
+            raise NotFoundError(f"no story {story_id!r}")
+        return members
+
+    def _view_query(self, query: Query) -> Query:
+        """The query a view retrieves with: its topic words, more passages, same filters."""
+        return query.model_copy(
+            update={
+                "question": topic_text(query.question) or query.question,
+                "k": min(VIEW_PASSAGES, self.settings.max_k),
+            }
+        )
+
+    def _valid(self, citations: list[Citation]) -> set[int]:
+        """The `n` of the citations whose quotes are exactly their articles' text."""
+        articles = self.store.articles(sorted({c.article_id for c in citations}))
+        return {c.n for c in validate(citations, articles)}
+
+    def timeline(self, query: Query, limit: int = 20, today: date | None = None) -> Timeline:
+        """Dated events about the question's topic, in chronological order, each cited.
+
+        Events are bounded by `filters.since`/`until` and by a date range the question names
+        ("since June"); articles published before `since` cannot report later events, so they
+        are not retrieved.
+        """
+        since, until = query.filters.since, query.filters.until
+        window = resolve_query_dates(query.question, query.as_of or today or date.today())
+        if window is not None:
+            since = max(since, window.start) if since else window.start
+            until = min(until, window.end) if until else window.end
+        q = self._view_query(query)
+        # Published after `until` may still recount earlier events; before `since`, cannot.
+        bounds = q.filters.model_copy(update={"since": since, "until": None})
+        q = q.model_copy(update={"filters": bounds})
+        r = self.retrieve(q, today=today)
+        tl = build_timeline(
+            query.question, r.passages, since=since, until=until, as_of=r.plan.as_of, limit=limit
+        )
+        valid = self._valid([e.citation for e in tl.events])
+        events = [e for e in tl.events if e.citation.n in valid]
+        for n, e in enumerate(events, start=1):
+            e.citation.n = n
+        return tl.model_copy(
+            update={"events": events, "refused": not events, "notes": list(r.notes)}
+        )
+
+    def timeline_answer(self, query: Query, today: date | None = None) -> Answer:
+        """The timeline of the query's topic as an `Answer` (chat: a question asking for one)."""
+        return timeline_answer(self.timeline(query, today=today))
+
+    def outlets(
+        self, query: Query, story_id: str | None = None, today: date | None = None
+    ) -> Comparison:
+        """Each outlet's key statements on the question's topic (or on one story), what they
+        agree on and where they differ."""
+        q = self._view_query(query)
+        if story_id is not None:
+            ids = [m.id for m in self.story(story_id)]
+            q = q.model_copy(update={"filters": q.filters.model_copy(update={"article_ids": ids})})
+        r = self.retrieve(q, today=today)
+        comparison = compare_outlets(query.question, r.passages, story_id=story_id)
+        valid = self._valid(comparison.citations)
+        if len(valid) != len(comparison.citations):  # never show a quote not in the article
+            comparison = _drop_citations(comparison, valid)
+        return comparison.model_copy(update={"notes": list(r.notes)})
+
+
+def _drop_citations(c: Comparison, valid: set[int]) -> Comparison:
+    """The comparison without the citations not in `valid` (and what stood on them)."""
+    outlets = [
+        o.model_copy(update={"statements": [s for s in o.statements if s.n in valid]})
+        for o in c.outlets
+    ]
+    outlets = [o for o in outlets if o.statements]
+    keep = lambda claims: all(x.citation in valid for x in claims)  # noqa: E731
+    return c.model_copy(
+        update={
+            "outlets": outlets,
+            "citations": [x for x in c.citations if x.n in valid],
+            "agreements": [a for a in c.agreements if keep(a.claims)],
+            "differences": [d for d in c.differences if keep(d.claims)],
+            "refused": not outlets,
+        }
+    )

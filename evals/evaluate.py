@@ -18,6 +18,8 @@ from evals.datasets import GOLDEN, load_dataset
 from evals.report import build_report
 from evals.runner import EvalOptions, EvalRun, IngestBar, Start, open_store, run_eval
 from evals.scoring import score
+from evals.views.golden import load_views_golden
+from evals.views.run import run_views
 
 
 def resolve_dataset_path(path: Path) -> Path:
@@ -55,4 +57,10 @@ def evaluate(
     run.identity["ingested_now"] = ingest_report is not None
     if ingest_report is not None:
         run.identity["ingest"] = ingest_report
-    return build_report(run, scores), run
+    report = build_report(run, scores)
+    golden = load_views_golden(dataset.name)
+    if golden is not None:  # stories, timelines, outlets: their own golden sets and metrics
+        t3 = time.perf_counter()
+        report["views"] = run_views(golden, rt)
+        report["timings_s"]["views"] = round(time.perf_counter() - t3, 2)
+    return report, run

@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.chunking import Chunker
 
-STORE_LAYOUT = "1"
+STORE_LAYOUT = "2-stories"  # story ids on chunks and records, MinHash fingerprints on records
 
 
 def file_sha1(path: Path) -> str:

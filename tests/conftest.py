@@ -54,6 +54,16 @@ def sample_runtime(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmb
     return sample_store(tmp_path_factory.mktemp("sample"), embedder)
 
 
+@pytest.fixture(scope="session")
+def stories_runtime(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Runtime:
+    """The stories corpus (tests/support/stories.py) in a store of its own (read-only)."""
+    from tests.support.stories import stories_store
+
+    rt = stories_store(tmp_path_factory.mktemp("stories") / "data", embedder)
+    assert isinstance(rt, Runtime)
+    return rt
+
+
 @dataclass
 class DevStore:
     runtime: Runtime

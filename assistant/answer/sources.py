@@ -1,9 +1,10 @@
 """Independent sources among retrieved passages: one story syndicated many times counts once.
 
-`independent_groups(passages)` gives each passage a group number; passages of the same article,
-or whose texts share most of their word 5-shingles (a wire story republished by several
-outlets), share a group. When story ids are stored with articles, this is the one function to
-replace. No I/O; a few hundred set operations per question.
+`independent_groups(passages)` gives each passage a group number; passages of the same story
+(the story id the store gives every article at ingest: copies of one story share it, see
+`assistant.stories`), or whose texts share most of their word 5-shingles (a re-post outside the
+story's date window, a copy stored before stories), share a group. No I/O; a few hundred set
+operations per question.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.models import Passage
+from assistant.stories.support import story_key
 from assistant.text import words
 
 SHINGLE = 5
@@ -29,9 +31,10 @@ def independent_groups(passages: Sequence[Passage]) -> list[int]:
     seen: list[tuple[str, frozenset[tuple[str, ...]], int]] = []
     for p in passages:
         sh = _shingles(p.text)
+        story = story_key(p)
         group = None
-        for article_id, other, g in seen:
-            if article_id == p.article_id:
+        for other_story, other, g in seen:
+            if other_story == story:
                 group = g
                 break
             inter = len(sh & other)
@@ -41,5 +44,5 @@ def independent_groups(passages: Sequence[Passage]) -> list[int]:
         if group is None:
             group = max(groups, default=-1) + 1
         groups.append(group)
-        seen.append((p.article_id, sh, group))
+        seen.append((story, sh, group))
     return groups

@@ -1,4 +1,5 @@
-"""The `newsdesk` command line: ingest, watch, ask, serve, eval, delete, check, mcp.
+"""The `newsdesk` command line: ingest, watch, ask, timeline, outlets, story, serve, eval, delete,
+check, mcp.
 
 An entry point: it builds settings from the options, asks the runtime (`assistant.runtime`) for
 what it needs and prints results. Every expected failure is a `NewsdeskError`, turned into one
@@ -335,6 +336,127 @@ def ask(
             )
             typer.echo(f"[{c.n}] {meta} — article {c.article_id} chars {c.start}-{c.end}")
             typer.echo(f'    "{c.quote}"')
+            if c.also_in:
+                typer.echo(f"    also in {_outlets(c.also_in)}")
+
+
+def _outlets(names: list[str]) -> str:
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"{len(names)} outlet{'s' if len(names) != 1 else ''}: {shown}"
+
+
+def _view_query(
+    question: str,
+    settings: Settings,
+    as_of: str | None,
+    since: str | None,
+    until: str | None,
+    source: list[str] | None,
+) -> Any:
+    from assistant.models import Filters
+    from assistant.service import make_query
+
+    filters = Filters(
+        sources=source or None,
+        since=_date_option(since, "--since"),
+        until=_date_option(until, "--until"),
+    )
+    return make_query(question, settings, as_of=_date_option(as_of, "--as-of"), filters=filters)
+
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")]
+Sources = Annotated[list[str] | None, typer.Option("--source", help="only these sources")]
+AsJson = Annotated[bool, typer.Option("--json", help="print the result as JSON")]
+
+
+@app.command()
+def timeline(
+    query: Annotated[str, typer.Argument(help="the topic, e.g. 'the Yellowstone flooding'")],
+    data_dir: DataDir = None,
+    as_of: AsOf = None,
+    since: Annotated[str | None, typer.Option(help="events on/after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="events on/before YYYY-MM-DD")] = None,
+    source: Sources = None,
+    limit: Annotated[int, typer.Option(help="at most this many events", min=1, max=50)] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """Dated events about a topic in chronological order, each with an exact citation."""
+    from assistant.runtime import Runtime
+
+    settings = _settings(data_dir)
+    with _fails():
+        q = _view_query(query, settings, as_of, since, until, source)
+        tl = Runtime.open(settings).desk.timeline(q, limit=limit)
+    if as_json:
+        typer.echo(tl.model_dump_json(indent=2))
+        return
+    if tl.refused:
+        typer.echo(tl.message or "no events")
+        return
+    for e in tl.events:
+        c = e.citation
+        when = e.date.isoformat() + ("" if e.date_source == "text" else " (published)")
+        more = f" (also {', '.join(c.also_in)})" if c.also_in else ""
+        typer.echo(f"{when}  {e.text}  [{c.n}]")
+        where = f"article {c.article_id} chars {c.start}-{c.end}"
+        typer.echo(f"            — {c.source}{more}, {where}")
+    for note in tl.notes:
+        console.print(f"[yellow]note:[/] {note}")
+
+
+@app.command()
+def outlets(
+    query: Annotated[str, typer.Argument(help="the story or topic, e.g. 'the Yellowstone floods'")],
+    data_dir: DataDir = None,
+    story: Annotated[str | None, typer.Option(help="compare the copies of this story id")] = None,
+    as_of: AsOf = None,
+    since: Annotated[str | None, typer.Option(help="published on/after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="published on/before YYYY-MM-DD")] = None,
+    source: Sources = None,
+    as_json: AsJson = False,
+) -> None:
+    """How outlets reported a story: each one's key statements, agreements, differences."""
+    from assistant.runtime import Runtime
+
+    settings = _settings(data_dir)
+    with _fails():
+        q = _view_query(query, settings, as_of, since, until, source)
+        cmp = Runtime.open(settings).desk.outlets(q, story_id=story)
+    if as_json:
+        typer.echo(cmp.model_dump_json(indent=2))
+        return
+    if cmp.refused:
+        typer.echo(cmp.message or "no coverage")
+        return
+    for o in cmp.outlets:
+        typer.echo(f"== {o.source} ({o.articles} article{'s' if o.articles != 1 else ''})")
+        for c in o.statements:
+            typer.echo(f'  [{c.n}] "{c.quote}"')
+    for title, found in (("Agree", cmp.agreements), ("Differ", cmp.differences)):
+        if found:
+            typer.echo(f"\n{title}:")
+        for f in found:
+            sides = "; ".join(f"{x.source} [{x.citation}]: {x.value[:80]}" for x in f.claims)
+            typer.echo(f"  {f.kind} — {f.subject}: {sides}")
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="a story id (see a citation's story_id)")],
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """The copies of one story: outlets, dates, titles."""
+    from assistant.runtime import Runtime
+
+    with _fails():
+        members = Runtime.open(_settings(data_dir)).desk.story(story_id)
+    if as_json:
+        typer.echo(json.dumps([m.__dict__ for m in members], default=str, indent=2))
+        return
+    for m in members:
+        when = m.published.isoformat() if m.published else "undated"
+        typer.echo(f"{when}  {m.source or '?'}  {m.title or ''}  ({m.id})")
 
 
 @app.command("list")

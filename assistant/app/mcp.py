@@ -4,6 +4,9 @@ Tools, with the same parameters as the HTTP API:
 
 - `search_news(question, as_of?, sources?, since?, until?, article_ids?, k?)` → passages;
 - `ask_news(...)` → the answer with [n] markers, citations (exact spans) and whether it refused;
+- `news_timeline(topic, as_of?, since?, until?, sources?, limit?)` → dated events in order, each
+  cited; `compare_outlets(topic, story_id?, as_of?, since?, until?, sources?)` → each outlet's key
+  statements, agreements and differences; `news_story(story_id)` → the copies of one story.
 - `get_article(article_id, start?, end?)` → a stored article's text and metadata (and the span
   `start:end` of it), so an agent can read what a citation points at.
 
@@ -37,10 +40,13 @@ from assistant.models import Citation, DateWindow, Filters, Passage, Query
 from assistant.runtime import Runtime
 from assistant.service import Newsdesk, make_query
 from assistant.settings import Settings
+from assistant.store import ArticleSummary
+from assistant.views.outlets import Comparison
+from assistant.views.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AskNewsResult", "NewsTools", "SearchNewsResult", "build_server"]
+__all__ = ["AskNewsResult", "NewsTools", "SearchNewsResult", "StoryResult", "build_server"]
 
 AsOf = Annotated[
     date | None, Field(description="when the question is asked (YYYY-MM-DD); default today")
@@ -82,6 +88,24 @@ class AskNewsResult(BaseModel):
     )
     as_of: date | None = None
     date_window: DateWindow | None = None
+
+
+class StoryCopy(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+class StoryResult(BaseModel):
+    story_id: str
+    copies: list[StoryCopy]
+    outlets: list[str]
+
+
+Topic = Annotated[str, Field(description="the story or topic, e.g. 'the Yellowstone flooding'")]
+Limit = Annotated[int, Field(ge=1, le=50, description="at most this many events")]
 
 
 @contextmanager
@@ -177,6 +201,26 @@ class NewsTools:
             citations=ans.citations,
             as_of=ans.as_of,
             date_window=ans.date_window,
+        )
+
+    def timeline(self, query: Query, limit: int) -> Timeline:
+        with _tool_errors():
+            return self.desk.timeline(query, limit=limit)
+
+    def outlets(self, query: Query, story_id: str | None) -> Comparison:
+        with _tool_errors():
+            return self.desk.outlets(query, story_id=story_id)
+
+    def story(self, story_id: str) -> StoryResult:
+        with _tool_errors():
+            members: list[ArticleSummary] = self.desk.story(story_id)
+        return StoryResult(
+            story_id=story_id,
+            copies=[
+                StoryCopy(id=m.id, title=m.title, source=m.source, url=m.url, published=m.published)
+                for m in members
+            ],
+            outlets=sorted({m.source for m in members if m.source}, key=str.casefold),
         )
 
 
@@ -280,6 +324,43 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> MCPServe
         end: offset_t = None,
     ) -> ArticleResult:
         return tools.article(article_id, start, end)
+
+    @server.tool(
+        description=(
+            "Timeline of a news topic: dated events in chronological order, one cited sentence"
+            " each, dated by what the text says happened when; since/until bound the events."
+        )
+    )
+    def news_timeline(
+        topic: Topic,
+        as_of: AsOf = None,
+        since: Since = None,
+        until: Until = None,
+        sources: sources_t = None,
+        limit: Limit = 20,
+    ) -> Timeline:
+        return tools.timeline(tools.query(topic, as_of, sources, since, until, None, None), limit)
+
+    @server.tool(
+        description=(
+            "How outlets reported a story or topic, side by side: each outlet's key statements"
+            " (exact quotes), what they agree on and where they differ (numbers, names, who is"
+            " quoted). Pass story_id (from a citation) to compare the copies of one story."
+        )
+    )
+    def compare_outlets(
+        topic: Topic,
+        story_id: Annotated[str | None, Field(description="a story id from a citation")] = None,
+        as_of: AsOf = None,
+        since: Since = None,
+        until: Until = None,
+        sources: sources_t = None,
+    ) -> Comparison:
+        return tools.outlets(tools.query(topic, as_of, sources, since, until, None, None), story_id)
+
+    @server.tool(description="The copies of one story (a citation's story_id): outlets, dates.")
+    def news_story(story_id: Annotated[str, Field(description="the story id")]) -> StoryResult:
+        return tools.story(story_id)
 
     return server
 

@@ -9,7 +9,9 @@
 3. Rerank: a fixed linear combination of features (`rerank.features`) — dense, BM25, RRF, date
    mentions matching the asked window, publication inside the window, title overlap, recency and
    a penalty for articles published after the as-of date.
-4. Diversity: greedy selection that discounts further chunks of an already chosen article.
+4. Diversity: greedy selection that discounts further chunks of an already chosen article, and
+   more strongly chunks of another copy of an already chosen story (five copies of one wire
+   story are one source).
 
 While the lexical index is being rebuilt, retrieval is dense-only and says so in `notes`.
 This module does not compose answers and does not know how the store encodes anything.
@@ -144,6 +146,7 @@ def _passage(c: Candidate) -> Passage:
         url=h.url,
         published_at=h.published,
         dates=list(h.dates),
+        story_id=h.story,
         score=round(c.score, 4),
         scores={k: round(v, 4) for k, v in c.features.items()},
         found_by=found_by,

@@ -38,6 +38,9 @@ _REPORTING_LAG = timedelta(days=3)
 _RECENCY_DAYS = 45.0
 _RECENT_WINDOW = timedelta(days=7)
 _SAME_ARTICLE_DISCOUNT = 0.08
+# Another copy of a chosen story adds no new source: it goes behind every comparable passage of
+# other stories (rerank scores of relevant passages span ~0.3), yet can still fill a top k.
+_SAME_STORY_DISCOUNT = 0.3
 
 
 @dataclass
@@ -132,18 +135,23 @@ class Reranker:
 
 
 def diversify(ranked: list[Candidate], k: int) -> list[Candidate]:
-    """Greedy top-k that discounts each further chunk of an article already chosen."""
+    """Greedy top-k that discounts each further chunk of an article already chosen, and each
+    chunk of another article of a story already chosen (a copy adds no new source)."""
     pool = list(ranked)
     chosen: list[Candidate] = []
     per_article: dict[str, int] = {}
+    stories_of: dict[str, set[str]] = {}  # story → articles chosen from it
+
+    def discounted(c: Candidate) -> float:
+        score = c.score - _SAME_ARTICLE_DISCOUNT * per_article.get(c.article_id, 0)
+        copies = stories_of.get(c.hit.story or "", set()) - {c.article_id}
+        return score - (_SAME_STORY_DISCOUNT if copies else 0.0)
+
     while pool and len(chosen) < k:
-        best_i = max(
-            range(len(pool)),
-            key=lambda i: (
-                pool[i].score - _SAME_ARTICLE_DISCOUNT * per_article.get(pool[i].article_id, 0)
-            ),
-        )
+        best_i = max(range(len(pool)), key=lambda i: discounted(pool[i]))
         c = pool.pop(best_i)
         chosen.append(c)
         per_article[c.article_id] = per_article.get(c.article_id, 0) + 1
+        if c.hit.story:
+            stories_of.setdefault(c.hit.story, set()).add(c.article_id)
     return chosen

@@ -44,7 +44,8 @@ from assistant.settings import Settings
 from assistant.store import codec
 from assistant.store.coordination import ReadWriteLock
 from assistant.store.faults import FULL_DISK, disk_full
-from assistant.store.types import ArticleSummary, ChunkHit
+from assistant.store.types import ArticleSummary, ArticleWrite, ChunkHit
+from assistant.stories.grouping import Member
 
 log = logging.getLogger(__name__)
 
@@ -369,19 +370,19 @@ class ChromaAdapter:
 
     # --- chunks -----------------------------------------------------------------------------
     def upsert_chunks(
-        self, items: Sequence[tuple[Article, Chunk, str]], vectors: np.ndarray
+        self, items: Sequence[tuple[Article, Chunk, str, str | None]], vectors: np.ndarray
     ) -> None:
-        """(article, chunk, article version) rows in as few calls as possible (`vectors` row i
-        is item i). Each write call has a fixed cost of tens of milliseconds: one call per
+        """(article, chunk, article version, story) rows in as few calls as possible (`vectors`
+        row i is item i). Each write call has a fixed cost of tens of milliseconds: one call per
         article made 10,000 tiny articles take a quarter of an hour."""
         with self._call() as (chunks, _):
             for lo in range(0, len(items), _MAX_BATCH):
                 part = items[lo : lo + _MAX_BATCH]
                 chunks.upsert(
-                    ids=[c.id for _a, c, _v in part],
+                    ids=[c.id for _a, c, _v, _s in part],
                     embeddings=vectors[lo : lo + _MAX_BATCH],
-                    documents=[c.text for _a, c, _v in part],
-                    metadatas=[codec.chunk_metadata(c, a, v) for a, c, v in part],
+                    documents=[c.text for _a, c, _v, _s in part],
+                    metadatas=[codec.chunk_metadata(c, a, v, s) for a, c, v, s in part],
                 )
 
     def chunk_ids_of(self, article_ids: Sequence[str]) -> list[str]:
@@ -497,8 +498,9 @@ class ChromaAdapter:
                 part = list(ids[lo : lo + _MAX_BATCH])
                 articles.update(ids=part, metadatas=[{"hash": ""} for _ in part])
 
-    def put_articles(self, records: Sequence[tuple[Article, str, int]]) -> None:
-        """Article records (article, content hash, chunk count), in as few calls as possible."""
+    def put_articles(self, records: Sequence[ArticleWrite]) -> None:
+        """Article records (text, metadata, content hash, chunk count, story, fingerprint), in as
+        few calls as possible."""
         # Article records are looked up by id only; a constant unit vector keeps Chroma from
         # ever computing (or downloading a model for) an embedding of the full text.
         unit = np.full(self.embedder.dim, self.embedder.dim**-0.5, dtype=np.float32)
@@ -506,10 +508,15 @@ class ChromaAdapter:
             for lo in range(0, len(records), _MAX_BATCH):
                 part = records[lo : lo + _MAX_BATCH]
                 articles.upsert(
-                    ids=[a.id for a, _h, _n in part],
+                    ids=[w.article.id for w in part],
                     embeddings=[unit for _ in part],
-                    documents=[a.text for a, _h, _n in part],
-                    metadatas=[codec.article_metadata(a, h, n) for a, h, n in part],
+                    documents=[w.article.text for w in part],
+                    metadatas=[
+                        codec.article_metadata(
+                            w.article, w.content_hash, len(w.chunks), w.story, w.fingerprint
+                        )
+                        for w in part
+                    ],
                 )
 
     def get_articles(self, ids: Sequence[str]) -> dict[str, tuple[Article, str]]:
@@ -542,3 +549,36 @@ class ChromaAdapter:
             (codec.article_summary(i, m or {}), codec.record_hash(m))
             for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)
         ]
+
+    # --- stories ----------------------------------------------------------------------------
+    def story_members(self, page: int = 5000) -> Iterator[Member]:
+        """Every committed record that has a fingerprint, as story grouping sees it."""
+        offset = 0
+        while True:
+            with self._call() as (_, articles):
+                got = articles.get(include=["metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            for i, m in zip(got["ids"], got["metadatas"] or [], strict=False):
+                member = codec.story_member(i, m or {})
+                if member is not None:
+                    yield member
+            offset += len(got["ids"])
+
+    def story_articles(self, story_ids: Sequence[str]) -> list[ArticleSummary]:
+        """The committed articles of these stories (summaries, in storage order)."""
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return []
+        out: list[ArticleSummary] = []
+        with self._call() as (_, articles):
+            for lo in range(0, len(ids), 1000):
+                part = ids[lo : lo + 1000]
+                where = {"story": part[0]} if len(part) == 1 else {"story": {"$in": part}}
+                got = articles.get(where=where, include=["metadatas"])
+                out.extend(
+                    codec.article_summary(i, m or {})
+                    for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)
+                    if codec.record_hash(m)
+                )
+        return out

@@ -15,6 +15,8 @@ from typing import Any
 
 from assistant.models import Article, Chunk
 from assistant.store.types import ArticleSummary, ChunkHit
+from assistant.stories.grouping import Member
+from assistant.stories.minhash import Fingerprint
 
 Metadata = dict[str, Any]
 
@@ -35,7 +37,7 @@ def int_to_date(value: object) -> date | None:
         return None
 
 
-def chunk_metadata(chunk: Chunk, article: Article, version: str) -> Metadata:
+def chunk_metadata(chunk: Chunk, article: Article, version: str, story: str | None) -> Metadata:
     meta: Metadata = {
         "article_id": article.id,
         "index": chunk.index,
@@ -47,6 +49,8 @@ def chunk_metadata(chunk: Chunk, article: Article, version: str) -> Metadata:
         "url": article.url or "",
         "version": version,
     }
+    if story:
+        meta["story"] = story
     if article.published_at is not None:
         meta["published"] = date_to_int(article.published_at)
     return meta
@@ -68,12 +72,19 @@ def chunk_hit(
         published=int_to_date(meta.get("published")),
         dates=tuple(str(meta.get("dates") or "").split()),
         version=meta.get("version") or None,
+        story=meta.get("story") or None,
         score=score,
         vector=vector,
     )
 
 
-def article_metadata(article: Article, content_hash: str, chunk_count: int) -> Metadata:
+def article_metadata(
+    article: Article,
+    content_hash: str,
+    chunk_count: int,
+    story: str | None = None,
+    fingerprint: Fingerprint | None = None,
+) -> Metadata:
     meta: Metadata = {
         "hash": content_hash,
         "chunks": chunk_count,
@@ -83,6 +94,10 @@ def article_metadata(article: Article, content_hash: str, chunk_count: int) -> M
         "authors": json.dumps(article.authors),
         "origin": article.origin or "",
     }
+    if story:
+        meta["story"] = story
+    if fingerprint is not None:
+        meta["minhash"] = fingerprint.to_text()
     if article.published_at is not None:
         meta["published_at"] = article.published_at.isoformat()
         meta["published"] = date_to_int(article.published_at)
@@ -112,7 +127,18 @@ def article_summary(article_id: str, meta: Mapping[str, Any]) -> ArticleSummary:
         url=meta.get("url") or None,
         published=date.fromisoformat(published) if published else None,
         chunks=int(meta.get("chunks", 0)),
+        story=meta.get("story") or None,
     )
+
+
+def story_member(article_id: str, meta: Mapping[str, Any]) -> Member | None:
+    """A committed record as story grouping sees it (None: uncommitted, or no fingerprint)."""
+    fp = Fingerprint.from_text(str(meta.get("minhash") or ""))
+    story = meta.get("story")
+    if not record_hash(meta) or fp is None or not story:
+        return None
+    published = meta.get("published_at")
+    return Member(article_id, str(story), date.fromisoformat(published) if published else None, fp)
 
 
 def record_hash(meta: Mapping[str, Any] | None) -> str:

@@ -43,7 +43,7 @@ from assistant.store.faults import FULL_DISK, disk_full
 from assistant.store.types import ChunkHit
 from assistant.text import content_words
 
-LAYOUT = "3"
+LAYOUT = "4"
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS rows (
     published INTEGER,
     dates TEXT NOT NULL,
     url TEXT NOT NULL,
+    story TEXT,
     vector BLOB
 );
 CREATE INDEX IF NOT EXISTS rows_article ON rows (article_id);
@@ -144,19 +145,20 @@ def _row_values(hit: ChunkHit) -> tuple[object, ...]:
         published,
         " ".join(hit.dates),
         hit.url or "",
+        hit.story,
         _vector_blob(hit.vector),
     )
 
 
 _HIT_COLUMNS = (
     'r.chunk_id, r.article_id, r.version, r.idx, r.start, r."end", r.source, r.published,'
-    " r.dates, r.url, r.vector, c.text, c.title"
+    " r.dates, r.url, r.story, r.vector, c.text, c.title"
 )
 
 
 def _hit(row: Sequence[object], score: float) -> ChunkHit:
-    (chunk_id, article_id, version, idx, start, end, source, published, dates, url, blob,
-     text, title) = row  # fmt: skip
+    (chunk_id, article_id, version, idx, start, end, source, published, dates, url, story,
+     blob, text, title) = row  # fmt: skip
     vector = (
         np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         if isinstance(blob, bytes | bytearray)
@@ -175,6 +177,7 @@ def _hit(row: Sequence[object], score: float) -> ChunkHit:
         published=int_to_date(published),
         dates=tuple(str(dates).split()),
         version=str(version) if version else None,
+        story=str(story) if story else None,
         score=score,
         vector=vector,
     )
@@ -285,7 +288,8 @@ class LexicalIndex:
         for r in rows:
             cur = conn.execute(
                 'INSERT INTO rows (chunk_id, article_id, version, idx, start, "end", source,'
-                " source_key, published, dates, url, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " source_key, published, dates, url, story, vector)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 _row_values(r),
             )
             conn.execute(

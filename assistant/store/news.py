@@ -6,6 +6,9 @@ chunk index (`lexical`) stay behind this class.
 **Writes** (`write`, `delete`) hold the data dir's write lock, so processes never interleave,
 and follow one protocol that makes ingest idempotent and crash-safe:
 
+0. each article is placed in a story (`assistant.stories.grouping`: near-duplicate text of a
+   committed article published close to it → that article's story; else a new one), so the
+   chunks and the record below carry its story id and the record its fingerprint;
 1. existing records of articles about to change get their hash cleared;
 2. the new chunks are upserted into Chroma, each tagged with the article's new content hash
    (its *version*); ids derive from article id + position + content;
@@ -26,6 +29,10 @@ server's view is always current; only the cache expires then (same interval).
 **The lexical index heals itself**: missing, corrupt or unreadable → rebuilt from Chroma in a
 background thread into a new file, published atomically; meanwhile lexical reads raise
 `LexicalUnavailableError` and retrieval runs dense-only. Nothing here ranks results.
+
+**Stories**: the grouper (fingerprints of committed records, in memory) is built on the first
+write and dropped whenever another process's generation is seen or a write fails (deletes take
+their articles out of it) — a cache of the records, so a crash never leaves it ahead of them.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from assistant.settings import Settings
 from assistant.store import codec
 from assistant.store.chroma import ChromaAdapter
 from assistant.store.coordination import Coordinator, ReadWriteLock
+from assistant.store.lexical import LAYOUT as LEXICAL_LAYOUT
 from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
 from assistant.store.types import (
     ArticleSummary,
@@ -58,6 +66,8 @@ from assistant.store.types import (
     StoreCheck,
     StoreStats,
 )
+from assistant.stories.grouping import StoryGrouper
+from assistant.stories.minhash import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +89,7 @@ class NewsStore:
         self._commits: dict[str, str] = {}
         self._commits_at = time.monotonic()
         self._sources: dict[str, int] | None = None
+        self._grouper: StoryGrouper | None = None
         self._published: tuple[date | None, date | None] | None = None
         state = self._coord.read()
         self._seen_stamp = self._coord.stamp()
@@ -106,7 +117,7 @@ class NewsStore:
 
     # --- the view: other processes' writes, the lexical file ----------------------------------
     def _default_lexical_name(self) -> str:
-        return f"lexical-{self.settings.collection}.v3.sqlite3"
+        return f"lexical-{self.settings.collection}.v{LEXICAL_LAYOUT}.sqlite3"
 
     def _open_lexical(self, name: str) -> LexicalIndex | None:
         try:
@@ -173,6 +184,7 @@ class NewsStore:
         self._commits = {}
         self._commits_at = time.monotonic()
         self._sources = None
+        self._grouper = None
         self._published = None
 
     def _switch_lexical(self, name: str) -> None:
@@ -221,7 +233,10 @@ class NewsStore:
 
     def _rebuild(self) -> int:
         with self._coord.exclusive():
-            name = f"lexical-{self.settings.collection}-{secrets.token_hex(4)}.v3.sqlite3"
+            name = (
+                f"lexical-{self.settings.collection}-{secrets.token_hex(4)}"
+                f".v{LEXICAL_LAYOUT}.sqlite3"
+            )
             path = self.settings.data_dir / name
             t0 = time.perf_counter()
             fresh = LexicalIndex(path, max_df=self.settings.lexical_max_df)
@@ -453,6 +468,11 @@ class NewsStore:
         if not writes:
             return
         with self._writing():
+            try:
+                self._place_in_stories(writes)
+            except BaseException:
+                self._grouper = None
+                raise
             ids = [w.article.id for w in writes]
             known = self.hashes(ids) if known is None else known
             stale_records = [i for i in ids if known.get(i)]
@@ -460,7 +480,7 @@ class NewsStore:
                 self._chroma.clear_hashes(stale_records)
                 for i in stale_records:
                     self._commits[i] = ""
-            items = [(w.article, c, w.content_hash) for w in writes for c in w.chunks]
+            items = [(w.article, c, w.content_hash, w.story) for w in writes for c in w.chunks]
             if items:
                 vectors = np.concatenate([np.asarray(w.vectors) for w in writes if w.chunks])
                 with self._timed("chroma_upsert"):
@@ -472,11 +492,41 @@ class NewsStore:
             if stale:
                 self._chroma.delete_chunks(stale)
             with self._timed("records"):
-                self._chroma.put_articles(
-                    [(w.article, w.content_hash, len(w.chunks)) for w in writes]
-                )
+                self._chroma.put_articles(writes)
             for w in writes:
                 self._commits[w.article.id] = w.content_hash
+
+    def _place_in_stories(self, writes: Sequence[ArticleWrite]) -> None:
+        """Set each write's fingerprint and story (earliest published first, so the first copy
+        of a story is the one the others join). Called under the write lock."""
+        if self._grouper is None:
+            with self._timed("stories_load"):
+                self._grouper = StoryGrouper.load(self._chroma.story_members())
+        grouper = self._grouper
+        order = sorted(writes, key=lambda w: (w.article.published_at or date.max, w.article.id))
+        with self._timed("stories"):
+            for w in order:
+                w.fingerprint = fingerprint(w.article.text)
+                w.story = grouper.assign(
+                    w.article.id, w.content_hash, w.article.published_at, w.fingerprint
+                )
+
+    def story(self, story_id: str) -> list[ArticleSummary]:
+        """The committed articles of a story, earliest published first ([] for an unknown id)."""
+        self.refresh()
+        got = self._chroma.story_articles([story_id])
+        return sorted(got, key=lambda s: (s.published or date.max, s.source or "", s.id))
+
+    def stories(self, story_ids: Sequence[str]) -> dict[str, list[ArticleSummary]]:
+        """The committed articles of each story asked for (one read for all)."""
+        self.refresh()
+        out: dict[str, list[ArticleSummary]] = {s: [] for s in story_ids}
+        for summary in self._chroma.story_articles(list(story_ids)):
+            if summary.story in out:
+                out[summary.story].append(summary)
+        for members in out.values():
+            members.sort(key=lambda s: (s.published or date.max, s.source or "", s.id))
+        return out
 
     def delete(self, article_ids: Sequence[str]) -> list[str]:
         """Remove articles and their chunks everywhere; returns the ids that existed."""
@@ -495,6 +545,8 @@ class NewsStore:
                 self._chroma.delete_articles(sorted(had_record))
             for i in ids:
                 self._commits.pop(i, None)
+                if self._grouper is not None:
+                    self._grouper.remove(i)
             with_chunks = {_article_of(c) for c in chunk_ids}
             return [i for i in ids if i in had_record or i in with_chunks]
 
@@ -620,6 +672,7 @@ def _rows(w: ArticleWrite) -> list[ChunkHit]:
             published=a.published_at,
             dates=tuple(c.dates),
             version=w.content_hash,
+            story=w.story,
             vector=np.asarray(w.vectors[i], dtype=np.float32),
         )
         for i, c in enumerate(w.chunks)

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.models import Article, Chunk
+from assistant.stories.minhash import Fingerprint
 
 Vector = npt.NDArray[np.float32]
 
@@ -41,18 +42,24 @@ class ChunkHit:
     version: str | None = None
     """content hash of the article version this chunk belongs to (None in stores built before
     chunks carried it: then the article's commit alone decides)"""
+    story: str | None = None
+    """the article's story id (None in stores built before stories)"""
     score: float = 0.0
     vector: Vector | None = None
 
 
 @dataclass
 class ArticleWrite:
-    """One article to store: its chunks, their vectors (row i is chunk i) and its content hash."""
+    """One article to store: its chunks, their vectors (row i is chunk i) and its content hash.
+
+    `story` and `fingerprint` are set by the store while it writes (under its write lock)."""
 
     article: Article
     chunks: list[Chunk]
     vectors: Vector
     content_hash: str
+    story: str | None = None
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class ArticleSummary:
     url: str | None
     published: date | None
     chunks: int
+    story: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.text import without_bidi_controls
 from evals.report.markdown import fmt_ci, fmt_value
 from evals.report.svg import Series, bar_chart, box_plot, histogram
+from evals.report.views import views_html
 
 CSS = """
 :root { --fg:#1d232b; --muted:#5b6570; --line:#e3e7ec; --ok:#2e7d4f; --bad:#b3261e; --bg:#f7f8fa; }
@@ -281,7 +282,9 @@ def render_html(report: dict[str, Any]) -> str:
         + _latency(report)
         + "<h2>All metrics</h2><div class='panel'>"
         + _metric_table(report)
-        + "</div><h2>Questions</h2>"
+        + "</div>"
+        + views_html(report)
+        + "<h2>Questions</h2>"
         + _questions(report)
     )
     return page(f"Eval — {ident['dataset']}", body, SCRIPT)

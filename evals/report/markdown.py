@@ -82,4 +82,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     for r in failed:
         ans = r["answer"] if len(r["answer"]) < 160 else r["answer"][:157] + "..."
         lines.append(f"| {r['id']} | {r['type']} | {_cell(r['question'])} | {_cell(ans)} |")
+    from evals.report.views import views_markdown  # it formats with this module's helpers
+
+    lines += views_markdown(report)
     return "\n".join(lines) + "\n"

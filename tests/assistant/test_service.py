@@ -59,6 +59,7 @@ def test_invalid_citations_are_dropped_and_none_left_is_a_refusal(sample_runtime
     assert [c.quote for c in mixed.citations] == [good[0]] and not mixed.refused
     assert mixed.answer == "claim claim [1]"
     none_left = desk.ask(q, answerer=_Quoting([bad]))
-    assert none_left.refused and none_left.citations == [] and none_left.answer == REFUSAL_TEXT
+    assert none_left.refused and none_left.citations == []
+    assert none_left.answer.startswith(REFUSAL_TEXT)
     streamed = list(desk.ask_stream(q, answerer=_Quoting([bad])))
     assert isinstance(streamed[-1], Answer) and streamed[-1].refused

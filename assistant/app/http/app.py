@@ -27,7 +27,7 @@ from assistant.app.http.middleware import (
     SecurityHeadersMiddleware,
 )
 from assistant.app.http.ratelimit import RateLimiter
-from assistant.app.http.routes import articles, ask, chat, health, metrics, page
+from assistant.app.http.routes import articles, ask, chat, health, metrics, page, views
 from assistant.app.http.telemetry import Metrics
 from assistant.runtime import Runtime
 from assistant.settings import Settings, get_settings
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(BodyLimitMiddleware, max_bytes=cfg.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=telemetry)
     app.add_middleware(RequestIdMiddleware)
-    for module in (ask, chat, articles, health, metrics, page):
+    for module in (ask, chat, articles, health, metrics, page, views):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     return app

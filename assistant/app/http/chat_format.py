@@ -33,7 +33,9 @@ def source_line(c: Citation) -> str:
     title = without_bidi_controls(c.title or f"article {c.article_id}")
     where = without_bidi_controls(where)
     head = f"[{c.n}] {title}" + (f" — {where}" if where else "")
-    return f'{head}: "{c.quote}"'
+    n = len(c.also_in)
+    also = f" (also in {n} outlet{'s' if n != 1 else ''}: {', '.join(c.also_in)})" if n else ""
+    return f'{head}: "{c.quote}"{also}'
 
 
 def sources_block(citations: Sequence[Citation]) -> str:

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.models import Answer, Citation, Filters, Passage, SearchResult, SearchScope
+from assistant.views.outlets import Comparison
+from assistant.views.timeline import Timeline
 
 
 def _not_blank(value: str) -> str:
@@ -258,3 +260,62 @@ class ModelCard(BaseModel):
 class ModelList(BaseModel):
     object: Literal["list"] = "list"
     data: list[ModelCard]
+
+
+# --- stories, timelines, outlets ----------------------------------------------------------------
+
+
+class StoryArticle(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+class StoryResponse(BaseModel):
+    """One story's copies (syndicated, republished, updated), earliest first."""
+
+    id: str
+    articles: list[StoryArticle]
+    outlets: list[str] = Field(description="distinct sources that ran it")
+    first_published: date | None = None
+    last_published: date | None = None
+
+
+class TimelineRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, description="the topic, or a question asking for it")
+    as_of: date | None = Field(default=None, description="default today")
+    filters: Filters = Field(
+        default_factory=Filters, description="since/until bound the events' dates"
+    )
+    limit: int = Field(default=20, ge=1, le=50, description="at most this many events")
+
+    @field_validator("question")
+    @classmethod
+    def _question_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+
+class TimelineResponse(Timeline):
+    """Dated events in chronological order, each with an exact citation."""
+
+
+class OutletsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, description="the story or topic")
+    story_id: str | None = Field(default=None, description="compare the copies of this story")
+    as_of: date | None = None
+    filters: Filters = Field(default_factory=Filters)
+
+    @field_validator("question")
+    @classmethod
+    def _question_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+
+class OutletsResponse(Comparison):
+    """Each outlet's key statements (cited), agreements and differences."""

@@ -155,7 +155,7 @@ def test_uncommitted_chunks_are_never_read(runtime: Runtime) -> None:
     vectors = runtime.embedder.embed([c.text for c in chunks])
     # What `write` does before step 5, with no record written.
     adapter = ChromaAdapter(runtime.settings, runtime.embedder)
-    adapter.upsert_chunks([(crashed, c, crashed.content_hash) for c in chunks], vectors)
+    adapter.upsert_chunks([(crashed, c, crashed.content_hash, None) for c in chunks], vectors)
     store.sync_lexical()  # start-up sync must not index them either
     assert store.lexical("zebras escaped zoo", 5) == []
     assert all(h.article_id != "art9" for h in store.dense(vectors[0], 10))

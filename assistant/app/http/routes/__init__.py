@@ -1,1 +1,2 @@
-"""The API's routers, one module per domain: ask/search, chat, articles, health, metrics, page."""
+"""The API's routers, one module per domain: ask/search, chat, articles, health, metrics,
+page, views (stories, timeline, outlets)."""

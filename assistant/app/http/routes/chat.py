@@ -7,6 +7,8 @@ is June 16, 2022"), else today. The reply's text carries [n] markers and a "Sour
 chat UI shows them; `citations` carries them machine-readably (on the response, and on the final
 chunk of a stream). Streams are OpenAI's SSE chunks ending with `data: [DONE]`; retrieval runs
 before the stream starts, so bad queries still get a proper 4xx instead of a broken stream.
+A question asking for a timeline ("Timeline of …", "What happened with …?") is answered with
+one: dated events, one line each, every line cited.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from assistant.dates.stated import stated_today
 from assistant.followup import Turn, standalone
 from assistant.models import Answer
 from assistant.service import make_query
+from assistant.views.timeline import asks_for_timeline
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +195,12 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
     if question != [t for r, t in turns if r == "user"][-1]:
         log.info("follow-up rewritten for retrieval: %r", question)
 
-    if not req.stream:
+    timeline = asks_for_timeline(question)
+    if timeline:  # a view, made whole (then sent in one piece when streamed)
+        answer = await run_in_threadpool(state.desk.timeline_answer, query)
+    elif not req.stream:
         answer = await run_in_threadpool(state.desk.ask, query, None, answerer)
+    if not req.stream:
         record_answer(state.metrics, answer)
         return ChatCompletionResponse(
             id=fmt.completion_id(),
@@ -204,9 +211,12 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
             newsdesk=_info(question, answer),
         )
 
-    events = state.desk.ask_stream(query, answerer=answerer)
-    # Pull the first event here: retrieval happens before it, so its errors become 4xx/503.
-    first = await run_in_threadpool(next, events, _END)
+    events: Iterator[str | Answer] = iter(())
+    first: object = answer if timeline else _END
+    if not timeline:
+        events = state.desk.ask_stream(query, answerer=answerer)
+        # Pull the first event here: retrieval happens before it, so its errors become 4xx/503.
+        first = await run_in_threadpool(next, events, _END)
     body = _stream(state, req.model, question, first, events)
     return StreamingResponse(
         body,
