@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import ROOT, SAMPLE_ARTICLE, cli_command
+from tests.support import DEV_CORPUS, ROOT, SAMPLE_ARTICLE, cli_command
 from tests.support.reliability import AUTH, FEB26_QUESTION, KEY, figure
 from tests.support.serve import start_serve
 
@@ -254,3 +254,51 @@ def test_ingest_killed_before_its_commit_is_never_read(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     ok = _cli("check", "--data-dir", str(data))
     assert ok.returncode == 0, ok.stdout
+
+
+def test_every_request_is_a_200_while_other_processes_write(tmp_path: Path) -> None:
+    """Questions asked without pause while CLI ingests and a delete run beside the server."""
+    import threading
+
+    data = tmp_path / "data"
+    _sample_store(data)
+    records = [json.loads(line) for line in DEV_CORPUS.open()]
+    records.sort(key=lambda r: (len(r["text"]), r["id"]))
+    files = []
+    for i, r in enumerate(records[200:208]):
+        f = tmp_path / "in" / f"a{i}.jsonl"
+        f.parent.mkdir(exist_ok=True)
+        f.write_text(json.dumps(r) + "\n")
+        files.append(f)
+    env = {"NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
+    statuses: dict[int, int] = {}
+    bodies: list[str] = []
+    stop = threading.Event()
+    with start_serve(data, tmp_path / "logs", env=env) as server:
+
+        def ask() -> None:
+            with httpx.Client(base_url=server.url, timeout=120) as c:
+                while not stop.is_set():
+                    for path, body in (("/v1/search", ZOO_QUESTION), ("/v1/ask", FEB26_QUESTION)):
+                        r = c.post(path, json=body)
+                        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                        if r.status_code != 200:
+                            bodies.append(r.text[:300])
+
+        askers = [threading.Thread(target=ask) for _ in range(2)]
+        for t in askers:
+            t.start()
+        try:
+            for f in files:
+                assert _cli("ingest", "--data-dir", str(data), str(f)).returncode == 0
+            gone = _cli("delete", "--data-dir", str(data), records[200]["id"], records[201]["id"])
+            assert gone.returncode == 0, gone.stderr
+            time.sleep(2)
+        finally:
+            stop.set()
+            for t in askers:
+                t.join()
+        ready = httpx.get(server.url + "/readyz").json()
+    assert statuses.get(200, 0) > 0 and set(statuses) == {200}, (statuses, bodies[:3])
+    assert ready["articles"] == 1 + len(files) - 2
+    figure("requests while other processes wrote (all 200)", statuses[200])

@@ -129,7 +129,8 @@ def test_panel_links_only_http_urls_and_neutralizes_bidi(browser: Browser, poste
         page.click("#panel-close")
         expect(page.locator("#panel")).to_be_hidden()
 
-        _ask_and_open(page, posted.url, "Who retired from the Brannock lighthouse?")
+        question = "What did the harbour office say about the lighthouse keeper?"
+        _ask_and_open(page, posted.url, question)
         meta = page.locator("#panel-meta")
         expect(meta).to_contain_text("javascript:window.__pwned=1")  # shown as text
         assert meta.locator("a").count() == 0
