@@ -262,7 +262,8 @@ def test_every_request_is_a_200_while_other_processes_write(tmp_path: Path) -> N
 
     data = tmp_path / "data"
     _sample_store(data)
-    records = [json.loads(line) for line in DEV_CORPUS.open()]
+    with DEV_CORPUS.open() as f:
+        records = [json.loads(line) for line in f]
     records.sort(key=lambda r: (len(r["text"]), r["id"]))
     files = []
     for i, r in enumerate(records[200:208]):
