@@ -242,3 +242,16 @@ PERSON_TITLES = frozenset(
         "Crown",
     ]
 )
+
+ALIASES = {
+    alias: canonical
+    for canonical, aliases in {
+        "united states": ("us", "u.s", "usa", "u.s.a", "america", "united states of america"),
+        "united kingdom": ("uk", "u.k", "britain", "great britain"),
+        "united arab emirates": ("uae",),
+        "european union": ("eu", "e.u"),
+        "united nations": ("un", "u.n"),
+    }.items()
+    for alias in (canonical, *aliases)
+}
+"""The comparable key of names written several ways ("U.S." and "America" are one answer)."""
