@@ -364,6 +364,9 @@ def _features(
     }
 
 
+_TRAILING = re.compile(r"[\s,;:.]+$")
+
+
 def _display(occs: list[Occurrence]) -> str:
     """How the answer is written: as a count in digits when it is one, else its longest
     mention in a sentence (a title's when it is only there)."""
@@ -434,18 +437,3 @@ def candidates(
         for c, e in zip(out, exps, strict=True):
             c.share = e / total
     return out
-
-
-def find_short_answer(
-    question: str,
-    exp: Expected,
-    sentences: Sequence[Sentence],
-    passages: Sequence[Passage],
-    groups: Sequence[int],
-) -> ShortAnswer | None:
-    """The best-scored candidate span, or None when none is offered."""
-    found = candidates(question, exp, sentences, passages, groups)
-    return found[0] if found else None
-
-
-_TRAILING = re.compile(r"[\s,;:.]+$")

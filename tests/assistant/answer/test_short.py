@@ -9,7 +9,7 @@ import pytest
 
 from assistant.answer.citations import passage_sentences
 from assistant.answer.expected import expected
-from assistant.answer.short import FEATURES, WEIGHTS, Sentence, candidates, find_short_answer
+from assistant.answer.short import FEATURES, WEIGHTS, Sentence, ShortAnswer, candidates
 from assistant.answer.sources import independent_groups
 from assistant.answer.spans import Vocabulary, answer_spans
 from assistant.models import Passage
@@ -73,6 +73,11 @@ def _sentences(ps: list[Passage]) -> list[Sentence]:
     return out
 
 
+def _best(q: str, ps: list[Passage]) -> ShortAnswer | None:
+    found = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    return found[0] if found else None
+
+
 def test_the_asked_fact_is_found_in_a_title_and_never_restates_the_question() -> None:
     q = "Which US national park was impacted by severe flooding this week?"
     ps = [
@@ -87,7 +92,7 @@ def test_the_asked_fact_is_found_in_a_title_and_never_restates_the_question() ->
             title="Floods hit Yellowstone National Park",
         ),
     ]
-    short = find_short_answer(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    short = _best(q, ps)
     assert short is not None and short.key.startswith("yellowstone") and short.support == 2
 
 
@@ -98,7 +103,7 @@ def test_more_independent_sources_win() -> None:
         passage(1, "Colombia picked a former guerrilla as president, officials in Bogota said."),
         passage(2, "Peru has elected leftist leaders before, analysts noted."),
     ]
-    short = find_short_answer(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    short = _best(q, ps)
     assert short is not None and short.text == "Colombia" and short.support == 2
 
 
@@ -141,7 +146,7 @@ def test_a_title_period_does_not_end_a_name() -> None:
 def test_aliases_acronyms_and_possessives_of_the_question_are_restatements() -> None:
     q = "The US made a deal with which country to free five detained Americans?"
     ps = [passage(0, "The U.S. reached a deal with Iran to free five Americans, officials said.")]
-    short = find_short_answer(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    short = _best(q, ps)
     assert short is not None and short.text == "Iran"
     q = "The IRS announced it would finish processing which returns?"
     ps = [passage(0, "The Internal Revenue Service said it would finish processing 2021 returns.")]
@@ -167,7 +172,7 @@ def test_one_answer_written_several_ways_is_one_candidate() -> None:
         passage(0, "The quarterback was suspended for six games on Monday."),
         passage(1, "A 6 game suspension was handed to the quarterback."),
     ]
-    best = find_short_answer(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    best = _best(q, ps)
     assert best is not None and best.key == "6" and best.text == "6" and best.support == 2
 
 
