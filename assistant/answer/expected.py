@@ -2,7 +2,10 @@
 
 Rule-based and cheap: the wh-word and the noun that follows "which"/"what" ("which *country*",
 "what NFL *star*", "how *much*") name the expected type. Unknown focus nouns give `THING` (a
-name or short noun phrase of any kind). Reads only the question; finds no answers.
+name or short noun phrase of any kind). Also read: the asked phrase itself ("which *invasive
+species*": lower-case answers are looked for when it names no known kind), whether several
+things are asked for ("which two countries"), and whether a count may be stated as an ordinal
+("how many times" — "the third time"). Reads only the question; finds no answers.
 """
 
 from __future__ import annotations
@@ -297,6 +300,7 @@ _WH = re.compile(
     re.I,
 )
 _LAST_SENTENCE = re.compile(r"(?:^|[.!?][\"'”’)]*\s+)([^.!?]*\?)\s*$")
+_ASKS = re.compile(r"\b(?:which|what|who|whom|whose|where|when|why|how)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’.-]*")
 
 _HOW = re.compile(
@@ -327,6 +331,12 @@ class Expected:
     focus: str | None = None
     reason: bool = False
     """a why/how-question: the answer is a clause, rarely a short span"""
+    phrase: str | None = None
+    """the words naming what is asked after which/what ("invasive species"; no "type of")"""
+    many: bool = False
+    """several things asked for ("which two countries", "which states"): "X and Y" answers"""
+    ordinal: bool = False
+    """a count that news states as an ordinal ("how many times" — "his third indictment")"""
 
     def accepts(self, kind: Kind) -> bool:
         return kind in self.kinds
@@ -351,6 +361,42 @@ def _head_noun(question: str, start: int) -> str | None:
     return None
 
 
+# Verb-like words that end the asked phrase ("which product *remains*", "what virus *spread*").
+_PHRASE_END = re.compile(r"(?:ed|ing)$|^(?:says?|makes?|remains?|gets?|takes?|sees?|goes|won)$")
+_KIND_OF = re.compile(r"^(?:type|types|kind|kinds|sort|group|form|piece|item)\s+of\s+", re.I)
+_PHRASE_WORDS = 3
+_MANY = re.compile(r"\b(?:two|three|four|both|pair)\b", re.I)
+
+
+def _asked_phrase(question: str, start: int, head: str | None) -> str | None:
+    """The noun phrase after which/what: up to three words ending at the head noun, or before a
+    verb, auxiliary, preposition or punctuation ("which US national park was" → "US national
+    park"; "which type of products were" → "products")."""
+    rest = question[start:]
+    lead = _KIND_OF.match(rest.lstrip())
+    if lead is not None:
+        start += len(rest) - len(rest.lstrip()) + lead.end()
+    taken: list[str] = []
+    for m in _WORD.finditer(question, start):
+        w = m.group(0).rstrip(".")
+        lw = w.lower().replace("’", "'")
+        if lw in _RUN_END or (taken and _PHRASE_END.search(lw)):
+            break
+        taken.append(w)
+        if lw.removesuffix("'s") == head or question[m.end() : m.end() + 1] in ("?", ",", ";", ":"):
+            break
+    if not taken or taken[-1].lower() in ("following", "the"):
+        return None
+    return " ".join(taken[-_PHRASE_WORDS:])
+
+
+def _plural(head: str, phrase: str | None, question: str) -> bool:
+    noun = (phrase or head).split()[-1].lower()
+    if bool(_MANY.search(phrase or "")) or re.search(r"\bwhich two\b", question, re.I):
+        return True
+    return noun.endswith("ies") or (noun.endswith("s") and noun[:-1] in _FOCUS)
+
+
 def expected(question: str) -> Expected:
     """The expected answer kinds of `question` (see the module docstring).
 
@@ -359,7 +405,7 @@ def expected(question: str) -> Expected:
     """
     question = _ASIDE.sub("", question)  # a follow-up's context in parentheses is not the ask
     last = _LAST_SENTENCE.search(question)
-    if last is not None:
+    if last is not None and _ASKS.search(last.group(1)):  # "Roe v. Wade?" is not a sentence
         question = last.group(1)
     how = _HOW.search(question)
     if how:
@@ -370,13 +416,18 @@ def expected(question: str) -> Expected:
             return Expected(("money", "number", "percent"), "much")
         if what == "soon" or what == "long" and re.search(r"\bhow long until\b", question, re.I):
             return Expected(("date",), what)
-        return Expected(("number", "money", "percent"), what)
+        ordinal = what == "many" and bool(re.search(r"\bhow many times\b", question, re.I))
+        return Expected(("number", "money", "percent"), what, ordinal=ordinal)
+    phrase: str | None = None
     for m in _WH.finditer(question):
         head = _head_noun(question, m.end())
         if head is None:
+            phrase = phrase or _asked_phrase(question, m.end(), None)
             continue
+        phrase = _asked_phrase(question, m.end(), head)
         if head in ("percent", "percentage"):
-            return Expected(("percent",), head)
+            return Expected(("percent",), head, phrase=phrase)
+        many = _plural(head, phrase, question)
         kinds = _FOCUS.get(head)
         if kinds is None and head.endswith("s"):
             kinds = _FOCUS.get(head[:-1])
@@ -386,14 +437,15 @@ def expected(question: str) -> Expected:
             if kinds == ("org",) or kinds == ("title",):
                 kinds = (*kinds, "thing")
             if kinds == ("place",):
-                kinds = ("place", "org") if head in ("area", "destination") else kinds
-            return Expected(kinds, head)
+                kinds = ("place", "thing") if head in ("area", "destination") else kinds
+            return Expected(kinds, head, phrase=phrase, many=many)
     if _WHO.search(question):
         return Expected(("person", "org"), "who")
     if _WHERE.search(question):
-        return Expected(("place", "org"), "where")
+        # A venue may be any name ("Ronald Reagan Presidential Library"), but a place fits best.
+        return Expected(("place", "thing"), "where")
     if _WHEN.search(question):
         return Expected(("date",), "when")
     if _WHY.search(question) or _CLAUSE.search(question):
         return Expected(_NAMES, None, reason=True)
-    return Expected(_NAMES, None)
+    return Expected(_NAMES, None, phrase=phrase)

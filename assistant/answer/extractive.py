@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from assistant.answer.base import Answerer
 from assistant.answer.citations import Span, make_citation, passage_sentences, stems
 from assistant.answer.expected import expected
-from assistant.answer.short import Sentence, ShortAnswer, find_short_answer
+from assistant.answer.short import Sentence, ShortAnswer, candidates
 from assistant.answer.similarity import sentence_similarities
 from assistant.answer.sources import independent_groups
 from assistant.dates import extract_date_mentions, mention_overlap
@@ -45,8 +45,12 @@ not the answer. No as-of date and no date window: no penalty (the asker may mean
 
 REFUSAL_TEXT = "The articles I have do not contain the answer to that question."
 
-SHORT_ANSWER_MIN = 0.0
-"""Score a short answer needs to lead the answer; below it the answer is quotes only."""
+SHORT_ANSWER_MIN = 0.15
+"""The share of the candidates' probability (`ShortAnswer.share`) the best one needs to lead the
+answer; below it the answer is quotes only. Chosen on both dev sets together: at 0.15 a short
+answer leads 94% (2022) / 98% (2023h2) of answers to answerable questions and is right a little
+more often when shown (0.54 / 0.61 against 0.52 / 0.60 with none held back); answer containment
++0.016 / 0."""
 
 _MAX_SENTENCES = 3
 _MAX_QUOTES = 2
@@ -165,7 +169,7 @@ class ExtractiveAnswerer(Answerer):
         )
         if not scored or confidence < self.threshold:
             return base
-        if short is not None and short.score >= SHORT_ANSWER_MIN:
+        if short is not None and short.share >= SHORT_ANSWER_MIN:
             chosen = self.evidence(short, scored)
             lead = f"{short.text} — "
         else:
@@ -189,6 +193,13 @@ class ExtractiveAnswerer(Answerer):
     def short_answer(
         self, question: str, retrieval: Retrieval, scored: list[Scored]
     ) -> ShortAnswer | None:
+        found = self.candidates(question, retrieval, scored)
+        return found[0] if found else None
+
+    def candidates(
+        self, question: str, retrieval: Retrieval, scored: list[Scored]
+    ) -> list[ShortAnswer]:
+        """Every candidate short answer, best first."""
         passages = retrieval.passages[:_ANSWER_PASSAGES]
         q_stems = stems(retrieval.plan.lexical_text)
         sentences = [
@@ -199,7 +210,7 @@ class ExtractiveAnswerer(Answerer):
                 overlap = len(q_stems & stems(p.title)) / len(q_stems) if q_stems else 0.0
                 sentences.append(Sentence(i, p.title, 0.35 * overlap + 0.12 / (1 + 0.5 * i)))
         groups = independent_groups(passages)
-        return find_short_answer(question, expected(question), sentences, passages, groups)
+        return candidates(question, expected(question), sentences, passages, groups)
 
     def evidence(self, short: ShortAnswer, scored: list[Scored]) -> list[Scored]:
         """The quotes shown after a short answer: the best sentence stating it, and another

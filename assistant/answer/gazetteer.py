@@ -242,3 +242,33 @@ PERSON_TITLES = frozenset(
         "Crown",
     ]
 )
+
+ALIASES = {
+    alias: canonical
+    for canonical, aliases in {
+        "united states": ("us", "u.s", "usa", "u.s.a", "america", "united states of america"),
+        "united kingdom": ("uk", "u.k", "britain", "great britain"),
+        "united arab emirates": ("uae",),
+        "european union": ("eu", "e.u"),
+        "united nations": ("un", "u.n"),
+    }.items()
+    for alias in (canonical, *aliases)
+}
+"""The comparable key of names written several ways ("U.S." and "America" are one answer)."""
+
+DEMONYMS = frozenset(
+    """American|British|English|Scottish|Welsh|Irish|French|German|Italian|Spanish|Portuguese
+    |Dutch|Belgian|Swiss|Austrian|Swedish|Norwegian|Danish|Finnish|Icelandic|Polish|Czech
+    |Slovak|Hungarian|Romanian|Bulgarian|Greek|Turkish|Russian|Ukrainian|Belarusian|Serbian
+    |Croatian|Bosnian|Albanian|Georgian|Armenian|Israeli|Palestinian|Lebanese|Syrian|Iraqi
+    |Iranian|Saudi|Egyptian|Libyan|Moroccan|Algerian|Tunisian|Nigerian|Kenyan|Ethiopian
+    |Somali|Sudanese|Ghanaian|South African|Chinese|Japanese|Korean|South Korean|North Korean
+    |Taiwanese|Vietnamese|Thai|Filipino|Indonesian|Malaysian|Indian|Pakistani|Afghan
+    |Bangladeshi|Sri Lankan|Nepalese|Australian|Canadian|Mexican|Brazilian|Argentine
+    |Argentinian|Chilean|Colombian|Peruvian|Venezuelan|Cuban|Haitian|Puerto Rican|European
+    |African|Asian|Latin American|Arab|Western|Eastern|Northern|Southern""".replace("\n", "")
+    .replace("    ", "")
+    .split("|")
+)
+"""Nationality and region adjectives: they describe an answer ("South Korean drama"), never are
+one of the kinds asked."""

@@ -10,7 +10,13 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
 - quoted titles: “Squid Game”, "Cheer" (one to eight words);
 - numbers: money ("$19 million", "19 million dollars"), percentages ("60%", "60 percent"),
   counts ("1,000", "2 million", "63");
-- dates: the date mentions of `assistant.dates`, weekday names, and "next week/month".
+- dates: the date mentions of `assistant.dates`, weekday names, and "next week/month";
+- when asked (`answer_spans` flags): lower-case noun phrases ("mustard", "baby formula") for
+  questions after a thing no name states, "X and Y" pairs of names for questions after several,
+  and ordinals ("third") for "how many times".
+
+Number words and ordinals are keyed and shown as digits ("six" → "6"), so "six" and "6" are one
+answer.
 
 Each span has `key`, its comparable form (lower case, no title words, no "the", no possessive):
 the same answer written "President Joe Biden" and "Biden's" is matched by `same_answer`.
@@ -39,6 +45,10 @@ class AnswerSpan:
     text: str
     key: str
     kinds: frozenset[Kind]
+    shown: str | None = None
+    """how to write it as an answer when not as in the text ("6" for "six")"""
+    lower: bool = False
+    """a lower-case noun phrase, not a name"""
 
 
 _NAME = re.compile(
@@ -56,7 +66,7 @@ _PERCENT = re.compile(r"(?P<p>\b\d+(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b))")
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    "hundred|dozen|dozens|hundreds|thousands|millions"
+    "hundred|dozen"
 )
 _COUNT = re.compile(
     rf"(?P<c>(?<![\w$.,-])(?:\d[\d,]*(?:\.\d+)?|(?:{_NUMBER_WORDS}))"
@@ -232,7 +242,11 @@ def _name_kinds(name: str, before: str) -> frozenset[Kind]:
     return frozenset(kinds)
 
 
-_SPLIT = re.compile(r"['’]s\s+|\s+(?=(?:The|A|An)\s)|(?<=[a-z]{2})\.\s+")
+# A period ends a name run ("... in Paris. Then ...") unless it ends a title ("Gov. Gavin Newsom").
+_SPLIT = re.compile(
+    r"['’]s\s+|\s+(?=(?:The|A|An)\s)"
+    r"|(?<=[a-z]{2})(?<!Gov)(?<!Sen)(?<!Rep)(?<!Gen)(?<!Col)(?<!Sgt)(?<!Capt)(?<!Mrs)(?<!Rev)\.\s+"
+)
 
 
 def _name_runs(text: str) -> list[tuple[int, int]]:
@@ -324,7 +338,112 @@ def _numbers(text: str) -> list[AnswerSpan]:
             key = (
                 value.lower().replace(" percent", "%").replace(" per cent", "%").replace(" %", "%")
             )
-            out.append(AnswerSpan(s, e, value, key, kinds))
+            digits = _WORD_VALUES.get(key)
+            if digits is not None:
+                out.append(AnswerSpan(s, e, value, digits, kinds, shown=digits))
+            else:
+                out.append(AnswerSpan(s, e, value, key, kinds))
+    return out
+
+
+_CARDINALS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    " fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+_WORD_VALUES = {w: str(i) for i, w in enumerate(_CARDINALS.split())}
+_ORDINAL_VALUES = {w: str(i) for i, w in enumerate(_ORDINALS.split(), start=1)}
+_ORDINAL = re.compile(
+    r"\b(?P<o>" + "|".join(_ORDINAL_VALUES) + r"|(?P<d>\d{1,2})(?:st|nd|rd|th))\b", re.I
+)
+
+
+def _ordinals(text: str) -> list[AnswerSpan]:
+    """ "third", "4th" as counts ("his third indictment" answers "how many times")."""
+    out: list[AnswerSpan] = []
+    for m in _ORDINAL.finditer(text):
+        value = m.group("d") or _ORDINAL_VALUES[m.group("o").lower()]
+        out.append(
+            AnswerSpan(m.start(), m.end(), m.group(0), value, frozenset({"number"}), shown=value)
+        )
+    return out
+
+
+# Words that head no answer phrase: verbs and adverbs news sentences are full of, quantities,
+# and time words (an answer of those kinds is found as a number or date).
+_NOT_PHRASE_WORDS = """
+    also would will could like just even still well back much many least last next first
+    year years month months day days time times today yesterday tomorrow week weekend people
+    percent number part lot way thing things include includes told tells reports report says
+    said say make makes made take takes took get gets got come comes came went see seen saw
+    know known calls want wants need needs use uses set sets put help helps show shows become
+    became give gives gave keep keeps left among around across within without while whether
+    however though although already ago ever never always often very almost about mr mrs ms
+    dr other others another every several various certain since later earlier soon instead
+    rather ahead together far
+"""
+_NOT_PHRASE = frozenset(_NOT_PHRASE_WORDS.split())
+_LOWER_RUN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
+_VERBISH = re.compile(r"(?:ed|ing|ly)$")
+_MAX_PHRASE = 3
+
+
+def _phrases(text: str) -> list[AnswerSpan]:
+    """Lower-case noun phrases: runs of lower-case content words, cut at stopwords, verbs in
+    -ed/-ing, adverbs in -ly and punctuation; every one to three consecutive words of a run
+    ("baby formula shortage" → "baby", "baby formula", ..., "shortage")."""
+    out: list[AnswerSpan] = []
+    run: list[re.Match[str]] = []
+
+    def flush() -> None:
+        for i in range(len(run)):
+            for part in (run[i : i + n] for n in range(1, _MAX_PHRASE + 1) if i + n <= len(run)):
+                s, e = part[0].start(), part[-1].end()
+                key = " ".join(_singular(w.group(0)) for w in part)
+                out.append(AnswerSpan(s, e, text[s:e], key, frozenset({"thing"}), lower=True))
+        run.clear()
+
+    prev_end = 0
+    for m in re.finditer(r"[\w'’-]+", text):
+        w = m.group(0)
+        joined = not text[prev_end : m.start()].strip()  # only spaces since the last word
+        prev_end = m.end()
+        ok = (
+            _LOWER_RUN_WORD.fullmatch(w) is not None
+            and len(w) > 2
+            and w not in STOPWORDS
+            and w not in _NOT_PHRASE
+            and not _VERBISH.search(w)
+        )
+        if not (ok and (joined or not run)):
+            if run:
+                flush()
+            if not ok:
+                continue
+        run.append(m)
+    if run:
+        flush()
+    return out
+
+
+def _singular(word: str) -> str:
+    w = word.replace("’", "'")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _pairs(text: str, names: list[AnswerSpan]) -> list[AnswerSpan]:
+    """ "Sweden and Finland": two names joined by "and" or "&", one answer of several."""
+    out: list[AnswerSpan] = []
+    for a, b in zip(names, names[1:], strict=False):
+        if text[a.end : b.start] in (" and ", " & ") and not a.lower and not b.lower:
+            kinds = (a.kinds & b.kinds) or frozenset({"thing"})
+            out.append(
+                AnswerSpan(a.start, b.end, text[a.start : b.end], f"{a.key} and {b.key}", kinds)
+            )
     return out
 
 
@@ -344,16 +463,31 @@ def _dates(text: str) -> list[AnswerSpan]:
 
 
 def answer_spans(
-    text: str, kinds: Container[Kind], vocab: Vocabulary, sentence_start: bool = True
+    text: str,
+    kinds: Container[Kind],
+    vocab: Vocabulary,
+    sentence_start: bool = True,
+    *,
+    phrases: bool = False,
+    pairs: bool = False,
+    ordinals: bool = False,
 ) -> list[AnswerSpan]:
-    """Candidate spans of the kinds asked for, in `text` (a sentence or a title)."""
+    """Candidate spans of the kinds asked for, in `text` (a sentence or a title); lower-case
+    phrases, "X and Y" pairs and ordinals only when asked for."""
     out: list[AnswerSpan] = []
     wants_names = any(k in kinds for k in ("person", "place", "org", "title", "thing"))
     if wants_names:
-        out += _names(text, sentence_start, vocab)
+        names = _names(text, sentence_start, vocab)
+        out += names
         out += _quoted(text)
+        if pairs:
+            out += _pairs(text, names)
+        if phrases:
+            out += _phrases(text)
     if any(k in kinds for k in ("number", "money", "percent")):
         out += _numbers(text)
+        if ordinals:
+            out += _ordinals(text)
     if "date" in kinds:
         out += _dates(text)
     return out
