@@ -41,6 +41,16 @@ ARTICLES = [
         "A Russian court ruled that the WNBA star will be detained for six more months pending"
         " her trial. Her lawyers said they would appeal the decision.",
     ),
+    (
+        "outlet-e.example",
+        "Ferry service to return",
+        "The Quillon ferry service will restart on March 3, transport minister Elsa Varnum said.",
+    ),
+    (
+        "outlet-f.example",
+        "Lighthouse keeper steps down",
+        "The Brannock lighthouse keeper retired after forty years, the harbour office said.",
+    ),
 ]
 
 
@@ -85,3 +95,15 @@ def test_the_short_answer_leads_and_the_quote_supports_it(
     for c in ans.citations:
         article = desk.store.articles([c.article_id])[c.article_id]
         assert article.text[c.start : c.end] == c.quote
+
+
+def test_a_name_from_a_sentence_about_something_else_does_not_lead(desk: Newsdesk) -> None:
+    # The only person named anywhere is the ferry story's minister; the lighthouse article names
+    # nobody. A "who" question must not be answered with her name, only with the quote.
+    ans = desk.ask(
+        Query(question="Who retired from the Brannock lighthouse?", as_of=date(2022, 6, 16))
+    )
+    assert not ans.refused
+    assert ans.short_answer is None
+    assert "Varnum" not in ans.answer
+    assert "Brannock lighthouse keeper retired" in ans.answer
