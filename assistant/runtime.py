@@ -42,7 +42,7 @@ def _llm(rt: Runtime) -> Answerer:
     # Imported only when asked for: the prompt machinery is not needed offline.
     from assistant.answer.llm import LLMAnswerer
 
-    return LLMAnswerer(rt.settings, embedder=rt.embedder, fallback=rt.answerer("extractive"))
+    return LLMAnswerer(rt.settings, embedder=rt.embedder)
 
 
 ANSWERERS: dict[str, Callable[[Runtime], Answerer]] = {"extractive": _extractive, "llm": _llm}

@@ -90,13 +90,27 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=60.0, gt=0)
     llm_retries: int = Field(default=2, ge=0, le=10)
     llm_unsupported: Literal["refuse", "flag"] = "refuse"
+    llm_citations: Literal["plain", "markers", "json"] = Field(
+        default="plain",
+        description="how the LLM is asked to cite: plain sentences (attributed by us), [n] "
+        "markers, or json structured output (markers if the endpoint rejects it)",
+    )
+    llm_gate: bool = Field(
+        default=True, description="refuse without calling the LLM when the evidence is weak"
+    )
     llm_context_chars: int = Field(
         default=6000,
         ge=500,
         description="passage characters put in the prompt; later ones left out",
     )
     # bundled local model (`--local-llm`): llama.cpp via xllamacpp, on a loopback port
-    llm_local_gguf: Path | None = Field(default=None, description="GGUF file; default SmolLM2-135M")
+    llm_local_gguf: Path | None = Field(
+        default=None, description="GGUF file; default the catalogue model `llm_local_model`"
+    )
+    llm_local_model: str = Field(
+        default="auto",
+        description="catalogue model (assistant.app.local_models); auto = best installed",
+    )
     llm_local_threads: int = Field(default=2, ge=1, le=256)
     llm_local_ctx: int = Field(default=2048, ge=256, le=131072)
 

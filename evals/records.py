@@ -80,6 +80,12 @@ class QuestionRecord:
     citations: list[CitationRecord] = field(default_factory=list)
     support: list[SupportJudgment] = field(default_factory=list)
     choice: ChoiceRecord | None = None
+    statements: int = 0
+    """LLM answers: the statements (sentences) the model wrote; 0 for other answerers."""
+    unsupported_statements: int = 0
+    """... of which no retrieved passage supports (dropped, or flagged)."""
+    rescued: bool = False
+    """An LLM answer cited only through post-hoc attribution (no model-named passage held up)."""
     timings_ms: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     scores: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -128,6 +134,9 @@ class QuestionRecord:
             "citations": [asdict(c) for c in self.citations],
             "support": [asdict(s) for s in self.support],
             "choice": asdict(self.choice) if self.choice else None,
+            "statements": self.statements,
+            "unsupported_statements": self.unsupported_statements,
+            "rescued": self.rescued,
             "timings_ms": self.timings_ms,
             "error": self.error,
             "scores": {k: list(v) for k, v in self.scores.items()},
@@ -166,6 +175,9 @@ def record_from_json(obj: dict[str, Any]) -> QuestionRecord:
         citations=[CitationRecord(**c) for c in obj.get("citations", [])],
         support=[SupportJudgment(**s) for s in obj.get("support", [])],
         choice=ChoiceRecord(**choice) if choice else None,
+        statements=int(obj.get("statements", 0)),
+        unsupported_statements=int(obj.get("unsupported_statements", 0)),
+        rescued=bool(obj.get("rescued", False)),
         timings_ms=dict(obj.get("timings_ms", {})),
         error=obj.get("error"),
         scores={k: (float(v[0]), float(v[1])) for k, v in obj.get("scores", {}).items()},

@@ -207,6 +207,11 @@ def ask_one(
     rec.answerer, rec.fallback, rec.unsupported = ans.answerer, ans.fallback, ans.unsupported
     rec.timings_ms = dict(ans.timings_ms)
     rec.citations = _citations(runtime, ans)
+    if ans.attribution is not None:
+        stats = ans.attribution
+        rec.statements = stats.statements
+        rec.unsupported_statements = stats.statements - stats.supported
+        rec.rescued = not ans.refused and stats.supported > 0 and stats.model_cited == 0
     if not ans.refused:
         quotes = {c.n: c.quote for c in ans.citations}
         rec.support = [judge.judge(s, m, quotes) for s, m in answer_claims(ans.answer)]

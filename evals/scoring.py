@@ -95,6 +95,28 @@ METRICS: tuple[MetricSpec, ...] = (
         headline=True,
     ),
     MetricSpec(
+        "citation_rate",
+        "citations",
+        "answers shown with a valid citation",
+        citations.citation_rate,
+        headline=True,
+    ),
+    MetricSpec(
+        "unsupported_statement_rate",
+        "citations",
+        "LLM statements unsupported",
+        citations.unsupported_statement_rate,
+        higher_is_better=False,
+        pass_at=0.0,
+    ),
+    MetricSpec(
+        "rescued_by_attribution",
+        "citations",
+        "LLM answers cited by attribution alone",
+        citations.rescued_by_attribution,
+        pass_at=None,
+    ),
+    MetricSpec(
         "refusal_accuracy",
         "refusal",
         "refusal accuracy (unanswerable)",

@@ -1,4 +1,4 @@
-"""Citations: sentence spans inside passages, narrowing a claim to its best span, and validation.
+"""Citations: sentence spans inside passages, citations built from them, and validation.
 
 Shared by both answerers. A citation is only ever built from a retrieved passage, with offsets
 into the stored article text; `validate` re-reads the article texts and drops any citation whose
@@ -36,16 +36,6 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Span]:
 
 def stems(text: str) -> set[str]:
     return {w[:_STEM] for w in content_words(text)}
-
-
-def best_span(passage: Passage, index: int, claim: str) -> Span:
-    """The sentence of `passage` sharing the most words with `claim` (first one on ties)."""
-    claim_stems = stems(claim)
-    spans = passage_sentences([passage])
-    if not spans:
-        return Span(index, passage.start, passage.end, passage.text)
-    best = max(spans, key=lambda s: len(claim_stems & stems(s.text)))
-    return Span(index, best.start, best.end, best.text)
 
 
 def make_citation(n: int, passage: Passage, span: Span) -> Citation:

