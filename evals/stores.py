@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.chunking import Chunker
 
-STORE_LAYOUT = "1"
+STORE_LAYOUT = "2"  # 2: chunks carry sentence vectors (Chroma metadata, lexical index v4)
 
 
 def file_sha1(path: Path) -> str:

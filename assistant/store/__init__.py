@@ -1,6 +1,7 @@
 """The article store: `NewsStore` and its vocabulary (re-exports only; see `news.py`)."""
 
 from assistant.store.news import NewsStore, TimingHook
+from assistant.store.sentences import SentenceVectors
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
@@ -14,6 +15,7 @@ __all__ = [
     "ArticleWrite",
     "ChunkHit",
     "NewsStore",
+    "SentenceVectors",
     "StoreCheck",
     "StoreStats",
     "TimingHook",

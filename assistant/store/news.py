@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,9 @@ from assistant.settings import Settings
 from assistant.store import codec
 from assistant.store.chroma import ChromaAdapter
 from assistant.store.coordination import Coordinator, ReadWriteLock
+from assistant.store.lexical import LAYOUT as LEXICAL_LAYOUT
 from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
+from assistant.store.sentences import SentenceVectors
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
@@ -102,7 +105,7 @@ class NewsStore:
 
     # --- the view: other processes' writes, the lexical file ----------------------------------
     def _default_lexical_name(self) -> str:
-        return f"lexical-{self.settings.collection}.v3.sqlite3"
+        return f"lexical-{self.settings.collection}.v{LEXICAL_LAYOUT}.sqlite3"
 
     def _open_lexical(self, name: str) -> LexicalIndex | None:
         try:
@@ -200,7 +203,10 @@ class NewsStore:
 
     def _rebuild(self) -> int:
         with self._coord.exclusive():
-            name = f"lexical-{self.settings.collection}-{secrets.token_hex(4)}.v3.sqlite3"
+            name = (
+                f"lexical-{self.settings.collection}-{secrets.token_hex(4)}"
+                f".v{LEXICAL_LAYOUT}.sqlite3"
+            )
             path = self.settings.data_dir / name
             t0 = time.perf_counter()
             fresh = LexicalIndex(path, max_df=self.settings.lexical_max_df)
@@ -274,17 +280,41 @@ class NewsStore:
         spellings = sorted({s for s in known if source_key(s) in wanted} | set(filters.sources))
         return filters.model_copy(update={"sources": spellings})
 
-    def dense(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[ChunkHit]:
-        """The `n` nearest committed chunks under `filters` (score: cosine), best first."""
+    def dense(
+        self, vector: np.ndarray, n: int, filters: Filters | None = None, texts: bool = True
+    ) -> list[ChunkHit]:
+        """The `n` nearest committed chunks under `filters` (score: cosine), best first.
+
+        Chroma returns ids and distances only; the hits' metadata (and texts, unless `texts` is
+        False) come from the local chunk index, from Chroma only for ids it does not hold.
+        """
         self.refresh()
         f = self._resolve_sources(filters or Filters())
         since, until = _bounds(f)
         with self._timed("dense"):
-            hits = self._chroma.query(vector, n, f, since, until)
+            nearest = self._chroma.nearest(vector, n, f, since, until)
+        scores = dict(nearest)
+        ids = [i for i, _ in nearest]
+        found = {h.chunk_id: h for h in self._local_hits(ids, texts)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update((h.chunk_id, h) for h in self._chroma.get_chunks(missing))
+        hits = [replace(found[i], score=scores[i]) for i in ids if i in found]
         return self._visible(hits)
 
-    def lexical(self, text: str, n: int, filters: Filters | None = None) -> list[ChunkHit]:
-        """The `n` best committed chunks by BM25 under `filters`, with their vectors.
+    def _local_hits(self, ids: list[str], texts: bool) -> list[ChunkHit]:
+        """Chunks of `ids` from the lexical index, without vectors ([] while it is rebuilt)."""
+        try:
+            with self._reading_lexical() as lexical, self._timed("dense_rows"):
+                return lexical.get(ids, texts=texts, vectors=False)
+        except LexicalUnavailableError:
+            return []
+
+    def lexical(
+        self, text: str, n: int, filters: Filters | None = None, texts: bool = True
+    ) -> list[ChunkHit]:
+        """The `n` best committed chunks by BM25 under `filters`, with their vectors (texts
+        only if `texts`).
 
         Raises `LexicalUnavailableError` while the index is being rebuilt.
         """
@@ -292,8 +322,27 @@ class NewsStore:
         f = filters or Filters()
         since, until = _bounds(f)
         with self._reading_lexical() as lexical, self._timed("lexical"):
-            hits = lexical.search(text, n, f, since, until)
+            hits = lexical.search(text, n, f, since, until, texts=texts)
         return self._visible(hits)
+
+    def complete(self, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
+        """`hits` with their texts and sentence vectors filled in (the few passages chosen from
+        candidates ranked without them), in order; a chunk deleted meanwhile is left out."""
+        ids = [h.chunk_id for h in hits]
+        found: dict[str, tuple[str, SentenceVectors | None]] = {}
+        try:
+            with self._reading_lexical() as lexical, self._timed("passages"):
+                found = lexical.passages(ids)
+        except LexicalUnavailableError:
+            pass
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update((h.chunk_id, (h.text, h.sentences)) for h in self.chunks(missing))
+        return [
+            replace(h, text=found[h.chunk_id][0], sentences=found[h.chunk_id][1])
+            for h in hits
+            if h.chunk_id in found
+        ]
 
     def chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[ChunkHit]:
         """The committed chunks among `ids`, in the order asked."""
@@ -404,8 +453,9 @@ class NewsStore:
             items = [(w.article, c, w.content_hash) for w in writes for c in w.chunks]
             if items:
                 vectors = np.concatenate([np.asarray(w.vectors) for w in writes if w.chunks])
+                sentences = [sv for w in writes for sv in _sentences(w)]
                 with self._timed("chroma_upsert"):
-                    self._chroma.upsert_chunks(items, vectors)
+                    self._chroma.upsert_chunks(items, vectors, sentences)
             rows = {w.article.id: _rows(w) for w in writes}
             self._lexical_write(lambda lex: lex.replace_articles(rows))
             new_ids = {c.id for w in writes for c in w.chunks}
@@ -540,8 +590,13 @@ def _bounds(f: Filters) -> tuple[int | None, int | None]:
     )
 
 
+def _sentences(w: ArticleWrite) -> list[SentenceVectors | None]:
+    return list(w.sentences) if w.sentences is not None else [None] * len(w.chunks)
+
+
 def _rows(w: ArticleWrite) -> list[ChunkHit]:
     a = w.article
+    sentences = _sentences(w)
     return [
         ChunkHit(
             chunk_id=c.id,
@@ -557,6 +612,7 @@ def _rows(w: ArticleWrite) -> list[ChunkHit]:
             dates=tuple(c.dates),
             version=w.content_hash,
             vector=np.asarray(w.vectors[i], dtype=np.float32),
+            sentences=sentences[i],
         )
         for i, c in enumerate(w.chunks)
     ]
