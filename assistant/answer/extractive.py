@@ -2,9 +2,10 @@
 
 Every sentence of the retrieved passages is scored by question-word overlap, a date mention
 matching the asked window, who-said-what cues and the passage's own retrieval score; the best few
-are re-scored by embedding similarity to the question (the same embedder, a handful of short
-sentences). The answer is the top sentence — plus a second one when it is nearly as good and adds
-something (another passage, or question words the first lacks) — each followed by its [n] marker.
+are re-scored by embedding similarity to the question (sentence vectors stored at ingest:
+`assistant.answer.similarity`). The answer is the top sentence — plus a second one when it is
+nearly as good and adds something (another passage, or question words the first lacks) — each
+followed by its [n] marker.
 
 Refusal: `confidence` mixes the best passage's and best sentence's similarity to the question and
 is lowered when the question asks about a time no retrieved article is from. Below the
@@ -17,10 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from assistant.answer.base import Answerer
 from assistant.answer.citations import Span, make_citation, passage_sentences, stems
+from assistant.answer.similarity import sentence_similarities
 from assistant.dates import extract_date_mentions, mention_overlap
 from assistant.embed.base import Embedder
 from assistant.models import Answer, Citation, Passage
@@ -38,8 +38,6 @@ ANSWER_TYPE_WEIGHT = 0.35
 _OUT_OF_WINDOW_PENALTY = 0.2
 _DATE_EVIDENCE_BONUS = 0.1
 _EMBED_TOP = 5
-# Only the head of a long sentence is embedded: its topic is set early, and cost grows with length.
-_EMBED_CHARS = 300
 _SAY = re.compile(r"\b(said|says|told|stated|announced|according to|warned|added|wrote)\b", re.I)
 _ASKS_SAY = re.compile(r"\b(say|said|tell|told|claim|announce|comment|react)", re.I)
 _MIN_LEN = 25
@@ -159,15 +157,12 @@ class ExtractiveAnswerer(Answerer):
             out.append(Scored(span, lexical, date_score, say, prior, answer_type, is_question))
         if not out:
             return out
-        # Embedding similarity only for the most promising sentences: a few short inputs.
+        # Embedding similarity for the most promising sentences (stored vectors, see similarity).
         out.sort(key=lambda s: s.score, reverse=True)
         top = out[:_EMBED_TOP]
-        qvec = retrieval.query_vector
-        if qvec is None:
-            qvec = self.embedder.embed([plan.dense_text])[0]
-        vecs = self.embedder.embed([s.span.text[:_EMBED_CHARS] for s in top])
-        for s, v in zip(top, vecs, strict=True):
-            s.dense = float(np.dot(v, qvec))
+        sims = sentence_similarities([s.span for s in top], retrieval, self.embedder)
+        for s, sim in zip(top, sims, strict=True):
+            s.dense = sim
         top.sort(key=lambda s: s.score, reverse=True)
         return top
 
