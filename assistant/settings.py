@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         le=1.0,
         description="BM25 keeps the rarest query words matching at most this share of chunks",
     )
+    lexical_max_rows: int = Field(
+        default=3000,
+        ge=0,
+        description="... and at most this many chunks (0: no cap): BM25's cost stops growing",
+    )
     refusal_threshold: float | None = Field(
         default=None, description="override the calibrated evidence threshold for refusing"
     )

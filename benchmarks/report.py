@@ -566,4 +566,68 @@ def summary(results: Path) -> str:
     body = md_table(["figure", "target", "measured", ""], rows)
     if notes:
         body += "\n## Where the time goes\n\n" + "\n".join(notes) + "\n"
+    body += _large_point(results / LARGE_POINT)
+    plan = results / PLAN_FILE
+    if plan.exists():
+        body += "\n" + plan.read_text()
     return head + body
+
+
+LARGE_POINT = "at-300k"
+"""Subfolder holding a separate run at a larger size (`--levels 300000 --only query,http
+--results benchmarks/results/at-300k`: too long for `make bench`'s 15 minutes)."""
+PLAN_FILE = "plan-1m.md"
+"""The hand-written plan for 1M chunks, appended to the summary after the measured points."""
+
+
+def _large_point(folder: Path) -> str:
+    """The larger run's figures (build, disk, HNSW recall, latency by stage, serve), if any."""
+    scaled, query, http = (_load(folder, n) for n in ("scale", "query", "http"))
+    if not scaled:
+        return ""
+    rows: list[list[str]] = []
+    for lvl in scaled["levels"]:
+        secs, rec = lvl["build_seconds"], lvl.get("hnsw_recall_at_50") or {}
+        rows.append(
+            [
+                f"build {lvl['label']} ({lvl['chunks']} chunks): total / Chroma upsert / FTS5 (s)",
+                f"{secs['total']} / {secs['chroma_upsert']} / {secs['lexical']}"
+                + _load_note(lvl.get("load_avg")),
+            ]
+        )
+        if lvl.get("disk_mb"):
+            rows.append([f"on disk at {lvl['label']} (MB)", _disk(lvl["disk_mb"])])
+        rows.append([f"HNSW recall@50 at {lvl['label']}", f"{rec.get('mean', '—')}"])
+    for lvl in (query or {}).get("levels", []):
+        a, s = lvl["ask_ms"], lvl["search_ms"]
+        rows.append(
+            [
+                f"ask p50 / p95 at {lvl['label']} (ms); search p50",
+                f"{a['p50']} / {a['p95']}; {s['p50']}" + _load_note(lvl.get("load_avg")),
+            ]
+        )
+        rows.append([f"ask by stage at {lvl['label']} (mean)", _stage_shares(lvl["ask_stages_ms"])])
+    for srv in (http or {}).get("levels", []):
+        mem = srv["memory_after_load_mb"]
+        rows.append(
+            [
+                f"serve at {srv['label']}: cold start (s); RSS after warm-up / after load / peak",
+                f"{srv['cold_start_s']}; {srv['memory_after_warmup_mb']['rss_mb']} /"
+                f" {mem['rss_mb']} / {mem['hwm_mb']} MB",
+            ]
+        )
+        for run in srv["load"]:
+            lat = run["latency_ms"]
+            rows.append(
+                [
+                    f"/v1/ask at {srv['label']}, concurrency {run['concurrency']}",
+                    f"{run['req_per_s']} req/s, p50 {lat.get('p50')} ms, {run['errors']} errors",
+                ]
+            )
+    m = scaled.get("machine", {})
+    return (
+        f"\n## The {LARGE_POINT.removeprefix('at-')} point\n\n"
+        f"A separate run (`{folder.name}/`), {m.get('date', '?')}, load average"
+        f" {m.get('load_avg_at_start', '?')} at its start, commit {m.get('commit', '?')}.\n\n"
+        + md_table(["figure", "measured"], rows)
+    )

@@ -26,8 +26,11 @@ from assistant.embed.base import Embedder
 from assistant.models import Answer, Citation, Passage
 from assistant.retrieve.hybrid import Retrieval
 
-REFUSAL_THRESHOLD = 0.52
-"""Confidence below which we refuse; chosen on the dev set (see docs/ and the issue notes)."""
+REFUSAL_THRESHOLD = 0.51
+"""Confidence below which we refuse; chosen on the dev sets (see docs/ and the issue notes).
+0.52 with sentences embedded alone; 0.51 since sentence vectors are pooled in their chunk's run
+(their cosines run lower for the best sentences): on both dev sets, refusal accuracy as before,
+fewer false refusals (2022: 0.024 vs 0.040; 2023: 0.036 vs 0.048)."""
 
 REFUSAL_TEXT = "The articles I have do not contain the answer to that question."
 

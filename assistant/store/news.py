@@ -109,7 +109,11 @@ class NewsStore:
 
     def _open_lexical(self, name: str) -> LexicalIndex | None:
         try:
-            return LexicalIndex(self.settings.data_dir / name, max_df=self.settings.lexical_max_df)
+            return LexicalIndex(
+                self.settings.data_dir / name,
+                max_df=self.settings.lexical_max_df,
+                max_rows=self.settings.lexical_max_rows,
+            )
         except LexicalFault as exc:
             self._lexical_broken(exc)
             return None
@@ -209,7 +213,9 @@ class NewsStore:
             )
             path = self.settings.data_dir / name
             t0 = time.perf_counter()
-            fresh = LexicalIndex(path, max_df=self.settings.lexical_max_df)
+            fresh = LexicalIndex(
+                path, max_df=self.settings.lexical_max_df, max_rows=self.settings.lexical_max_rows
+            )
             hashes = self._all_record_hashes()
             batch: list[ChunkHit] = []
             total = 0
