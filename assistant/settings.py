@@ -47,8 +47,16 @@ class Settings(BaseSettings):
     )
 
     # embeddings
-    embedder: Literal["minilm-int8", "openai"] = "minilm-int8"
-    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    embedder: Literal["minilm-int8", "wordllama", "openai"] = "minilm-int8"
+    embed_batch_size: int = Field(
+        default=32, ge=1, le=1024, description="texts per request to an embeddings endpoint"
+    )
+    embed_batch_tokens: int = Field(
+        default=4096,
+        ge=256,
+        le=65536,
+        description="padded tokens per local model batch (rows x longest): speed vs memory",
+    )
     embed_threads: int = Field(default=0, ge=0, description="onnxruntime intra-op threads; 0=cores")
     embed_max_tokens: int = Field(default=256, ge=8, le=512)
     openai_embed_model: str = "text-embedding-3-small"
@@ -76,6 +84,11 @@ class Settings(BaseSettings):
         gt=0,
         le=1.0,
         description="BM25 keeps the rarest query words matching at most this share of chunks",
+    )
+    lexical_max_rows: int = Field(
+        default=3000,
+        ge=0,
+        description="... and at most this many chunks (0: no cap): BM25's cost stops growing",
     )
     refusal_threshold: float | None = Field(
         default=None, description="override the calibrated evidence threshold for refusing"

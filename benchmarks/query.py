@@ -3,8 +3,8 @@
 Each dev question is asked with its asked-at date as `as_of` (the default extractive answerer, so
 no LLM), after a warm-up pass over the first questions. Wall-clock time per call gives
 p50/p95/p99; the service's own `timings_ms` give the per-stage breakdown (plan, embed, dense,
-lexical, fusion, rerank, select, answer, validate). Calls run one at a time in this process.
-This module builds no stores.
+lexical, fusion, rerank, select, passages, answer, validate). Calls run one at a time in this
+process. This module builds no stores.
 """
 
 from __future__ import annotations
@@ -20,7 +20,18 @@ from assistant.models import Query
 from assistant.runtime import Runtime
 from benchmarks.common import BenchQuestion, load1, percentiles
 
-STAGES = ("plan", "embed", "dense", "lexical", "fusion", "rerank", "select", "answer", "validate")
+STAGES = (
+    "plan",
+    "embed",
+    "dense",
+    "lexical",
+    "fusion",
+    "rerank",
+    "select",
+    "passages",
+    "answer",
+    "validate",
+)
 
 
 def _query(q: BenchQuestion) -> Query:

@@ -9,8 +9,9 @@ last article may overshoot by a few chunks; the exact count is reported). Varian
 - published date: shifted back by v x 364 days (52 weeks: same weekday; older than every dev
   question's as-of date, so variants are never "from the future"); undated articles stay undated;
 - text, title, source and authors unchanged, so the chunk texts and the embedded texts (title +
-  chunk) are identical to the base article's, and the chunk vectors are copied from the base store
-  instead of re-embedding (identical text gives identical vectors). Chunks are re-split with the
+  chunk) are identical to the base article's, and the chunk vectors (and the chunks' sentence
+  vectors) are copied from the base store instead of re-embedding (identical text gives identical
+  vectors). Chunks are re-split with the
   project's `Chunker`, so the dates they mention are resolved against the shifted date.
 
 Exact duplicate vectors make Chroma's HNSW build slower (100k plain vectors: 57-87 s exact vs
@@ -41,7 +42,7 @@ from assistant.embed.base import Embedder
 from assistant.models import Article, article_id_for
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from assistant.store import ArticleWrite
+from assistant.store import ArticleWrite, SentenceVectors
 from benchmarks.base import base_articles, open_runtime
 from benchmarks.common import load1, log
 from ingest.chunking import Chunker
@@ -55,6 +56,7 @@ WRITE_BATCH_CHUNKS = 4000
 class BaseCorpus:
     articles: list[Article]
     vectors: dict[str, np.ndarray]  # base chunk id -> vector
+    sentences: dict[str, SentenceVectors] = field(default_factory=dict)  # where the base has them
 
     @property
     def chunks(self) -> int:
@@ -65,10 +67,13 @@ def read_base(rt: Runtime) -> BaseCorpus:
     """The base store's committed articles and every chunk vector (read once, kept in memory)."""
     articles = base_articles(rt)
     vectors: dict[str, np.ndarray] = {}
+    sentences: dict[str, SentenceVectors] = {}
     for hit in rt.store.iter_chunks(with_vectors=True):
         assert hit.vector is not None
         vectors[hit.chunk_id] = hit.vector
-    return BaseCorpus(articles, vectors)
+        if hit.sentences is not None:
+            sentences[hit.chunk_id] = hit.sentences
+    return BaseCorpus(articles, vectors, sentences)
 
 
 def variant(article: Article, v: int) -> Article:
@@ -125,7 +130,9 @@ def level_articles(
             )
             if v:
                 vecs = _perturbed(vecs, perturb, [v, zlib.crc32(a.id.encode())])
-            yield ArticleWrite(art, chunks, vecs, art.content_hash), v
+            found = [base.sentences[k] for k in keys if k in base.sentences]
+            sentences = found if len(found) == len(keys) else None
+            yield ArticleWrite(art, chunks, vecs, art.content_hash, sentences), v
             total += len(chunks)
             if total >= target:
                 return
@@ -153,9 +160,11 @@ class ScaledStore:
     seconds: dict[str, float] = field(default_factory=dict)
     hnsw_recall: dict[str, Any] = field(default_factory=dict)
     load_avg: list[float] = field(default_factory=list)
+    disk_mb: dict[str, float] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
         return {
+            "disk_mb": self.disk_mb,
             "target_chunks": self.target,
             "chunks": self.chunks,
             "articles": self.articles,
@@ -241,9 +250,27 @@ def build_level(
             t_write - acc.get("chroma_upsert", 0.0) - acc.get("lexical", 0.0), 2
         ),
     }
+    out.disk_mb = disk_usage(data_dir)
     log.info("level %d: %d chunks, %d articles in %.1f s", target, out.chunks, out.articles, total)
     vectors = np.concatenate(written) if written else np.zeros((0, embedder.dim), np.float32)
     return out, rt, LevelChunks(ids, texts, vectors)
+
+
+def _mb(paths: Iterator[Path]) -> float:
+    return round(sum(p.stat().st_size for p in paths if p.is_file()) / 1e6, 1)
+
+
+def disk_usage(data_dir: Path) -> dict[str, float]:
+    """MB on disk of a store: Chroma's SQLite file (records, metadata, its own full-text index),
+    its HNSW segment folders (vectors + graph), the lexical index (with its WAL)."""
+    chroma = data_dir / "chroma"
+    sizes = {
+        "chroma_sqlite": _mb(chroma.glob("chroma.sqlite3*")),
+        "hnsw": _mb(p for d in chroma.iterdir() if d.is_dir() for p in d.rglob("*")),
+        "lexical": _mb(data_dir.glob("lexical-*.sqlite3*")),
+    }
+    sizes["total"] = round(sum(sizes.values()), 1)
+    return sizes
 
 
 def hnsw_recall(

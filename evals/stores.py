@@ -15,7 +15,8 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.chunking import Chunker
 
-STORE_LAYOUT = "2-stories"  # story ids on chunks and records, MinHash fingerprints on records
+STORE_LAYOUT = "3"  # 3: story ids on chunks and records, MinHash fingerprints on records;
+# chunks carry sentence vectors (Chroma metadata, lexical index)
 
 
 def file_sha1(path: Path) -> str:

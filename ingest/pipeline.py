@@ -3,10 +3,13 @@
 Articles are taken in batches (by chunk count): a batch's unchanged articles are skipped before
 any chunking or embedding (content hash against the stored record), the rest are chunked, embedded
 in one call (the embedder sorts by length to keep padding small), and written with the store's
-crash-safe protocol. Duplicate ids within a run: the last one wins and is reported once. Load
-errors pass through into the report, and so do an article's load notes (kept, with a warning);
-they never stop the batch. An article longer than `max_article_chars` is reported as failed
-before any chunking. No file reading happens here.
+crash-safe protocol. When the embedder pools token states (`can_pool_spans`), the same call also
+gives every sentence of every chunk its vector (pooled over the sentence's tokens in the chunk's
+own run), stored with the chunk so answers score sentences without a model run. Duplicate ids
+within a run: the last one wins and is reported once. Load errors pass through into the report,
+and so do an article's load notes (kept, with a warning); they never stop the batch. An article
+longer than `max_article_chars` is reported as failed before any chunking. No file reading
+happens here.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from assistant.embed.base import Embedder
-from assistant.models import Article, LoadError
-from assistant.store import ArticleWrite, NewsStore
+from assistant.embed.base import Embedder, Vectors
+from assistant.models import Article, Chunk, LoadError
+from assistant.store import ArticleWrite, NewsStore, SentenceVectors
+from assistant.store.sentences import make as sentence_vectors
+from assistant.text import sentence_spans
 from ingest.chunking import Chunker
 
 log = logging.getLogger(__name__)
@@ -132,13 +137,23 @@ class Ingestor:
                 todo.append((a, h))
         if todo:
             split = [(a, h, self.chunker.split(a)) for a, h in todo]
-            texts = [embedding_text(a, c.text) for a, _h, chunks in split for c in chunks]
-            vectors = self.embedder.embed(texts)
+            pairs = [(a, c) for a, _h, chunks in split for c in chunks]
+            texts = [embedding_text(a, c.text) for a, c in pairs]
+            vectors, sentences = self._embed(texts, [c for _a, c in pairs])
             writes: list[ArticleWrite] = []
             offset = 0
             for a, h, chunks in split:
-                writes.append(ArticleWrite(a, chunks, vectors[offset : offset + len(chunks)], h))
-                offset += len(chunks)
+                end = offset + len(chunks)
+                writes.append(
+                    ArticleWrite(
+                        a,
+                        chunks,
+                        vectors[offset:end],
+                        h,
+                        sentences=sentences[offset:end] if sentences is not None else None,
+                    )
+                )
+                offset = end
             self.store.write(writes, known=known)
             for a, _h in todo:
                 if a.id in known:
@@ -150,3 +165,18 @@ class Ingestor:
                 progress(len(articles), len(texts))
         elif progress:
             progress(len(articles), 0)
+
+    def _embed(
+        self, texts: list[str], chunks: list[Chunk]
+    ) -> tuple[Vectors, list[SentenceVectors] | None]:
+        """Chunk vectors and, if the embedder pools spans, each chunk's sentence vectors."""
+        if not self.embedder.can_pool_spans:
+            return self.embedder.embed(texts), None
+        spans = [sentence_spans(c.text) for c in chunks]
+        # The chunk text ends the embedded text (after its title): shift its spans to match.
+        shifted = [
+            [(s + len(t) - len(c.text), e + len(t) - len(c.text)) for s, e in sp]
+            for t, c, sp in zip(texts, chunks, spans, strict=True)
+        ]
+        vectors, pooled = self.embedder.embed_spans(texts, shifted)
+        return vectors, [sentence_vectors(sp, pv) for sp, pv in zip(spans, pooled, strict=True)]

@@ -2,9 +2,10 @@
 
 Every sentence of the retrieved passages is scored by question-word overlap, a date mention
 matching the asked window, who-said-what cues and the passage's own retrieval score; the best few
-are re-scored by embedding similarity to the question (the same embedder, a handful of short
-sentences). The answer is the top sentence — plus a second one when it is nearly as good and adds
-something (another passage, or question words the first lacks) — each followed by its [n] marker.
+are re-scored by embedding similarity to the question (sentence vectors stored at ingest:
+`assistant.answer.similarity`). The answer is the top sentence — plus a second one when it is
+nearly as good and adds something (another passage, or question words the first lacks) — each
+followed by its [n] marker.
 
 Refusal: `confidence` mixes the best passage's and best sentence's similarity to the question and
 is lowered when the question asks about a time no retrieved article is from. Below the
@@ -279,13 +280,10 @@ class ExtractiveAnswerer(Answerer):
             out.append(Scored(span, lexical, date_score, say, prior, answer_type, is_question))
         if not out:
             return out
-        # Embedding similarity only for the most promising sentences: a few short inputs.
+        # Embedding similarity for the most promising sentences (stored vectors, see similarity).
         out.sort(key=lambda s: s.score, reverse=True)
         top = out[:_EMBED_TOP]
-        qvec = retrieval.query_vector
-        if qvec is None:
-            qvec = self.embedder.embed([plan.dense_text])[0]
-        sims = sentence_similarities(self.embedder, qvec, [s.span.text for s in top])
+        sims = sentence_similarities([s.span for s in top], retrieval, self.embedder)
         for s, sim in zip(top, sims, strict=True):
             s.dense = sim
             s.embedded = True

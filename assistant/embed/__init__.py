@@ -14,10 +14,14 @@ def build_embedder(settings: Settings) -> Embedder:
         from assistant.embed.openai_embed import OpenAIEmbedder
 
         return OpenAIEmbedder(settings)
+    if settings.embedder == "wordllama":
+        from assistant.embed.wordllama import WordLlamaEmbedder
+
+        return WordLlamaEmbedder()
     from assistant.embed.onnx_minilm import MiniLMEmbedder
 
     return MiniLMEmbedder(
-        batch_size=settings.embed_batch_size,
+        batch_tokens=settings.embed_batch_tokens,
         threads=settings.embed_threads,
         max_tokens=settings.embed_max_tokens,
     )

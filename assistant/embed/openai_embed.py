@@ -6,13 +6,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.embed.base import Vectors
+from assistant.embed.base import Spans, Vectors
 from assistant.openai_client import make_client
 from assistant.settings import Settings
 
 
 class OpenAIEmbedder:
-    """Embeds through the configured endpoint; `name` carries the model so collections never mix."""
+    """Embeds through the configured endpoint; `name` carries the model so collections never mix.
+
+    An endpoint returns one vector per text, no token states: no span pooling (chunks stored
+    with it have no sentence vectors, and answers embed their few sentences when asked).
+    """
+
+    can_pool_spans = False
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -35,6 +41,11 @@ class OpenAIEmbedder:
 
     def warm_up(self) -> None:
         """Nothing to load: the model runs behind the endpoint."""
+
+    def embed_spans(
+        self, texts: Sequence[str], spans: Sequence[Spans]
+    ) -> tuple[Vectors, list[Vectors]]:
+        raise NotImplementedError("an embeddings endpoint returns no token states to pool")
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         rows: list[list[float]] = []

@@ -12,6 +12,8 @@
 4. Diversity: greedy selection that discounts further chunks of an already chosen article, and
    more strongly chunks of another copy of an already chosen story (five copies of one wire
    story are one source).
+5. Passages: texts and sentence vectors are read for the chosen `k` only (candidates are ranked
+   on their metadata and scores: reading ~100 texts per question cost more than ranking them).
 
 While the lexical index is being rebuilt, retrieval is dense-only and says so in `notes`.
 This module does not compose answers and does not know how the store encodes anything.
@@ -31,7 +33,7 @@ from assistant.models import Passage, Query
 from assistant.retrieve.plan import QueryPlan, plan_query
 from assistant.retrieve.rerank import Candidate, Reranker, diversify
 from assistant.settings import Settings
-from assistant.store import NewsStore
+from assistant.store import ChunkHit, NewsStore, SentenceVectors
 
 RRF_K = 60
 DENSE_ONLY_NOTE = "the lexical index is being rebuilt: these results come from dense search only"
@@ -46,6 +48,8 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    sentences: dict[str, SentenceVectors] = field(default_factory=dict)
+    """chunk id → the passage's stored sentence vectors (where the chunk has them)"""
 
 
 class _Clock:
@@ -78,10 +82,10 @@ class HybridRetriever:
         clock.lap("plan")
         qvec = self.embedder.embed([plan.dense_text])[0]
         clock.lap("embed")
-        dense = self.store.dense(qvec, n, plan.filters)
+        dense = self.store.dense(qvec, n, plan.filters, texts=False)
         clock.lap("dense")
         try:
-            lexical = self.store.lexical(plan.lexical_text, n, plan.filters)
+            lexical = self.store.lexical(plan.lexical_text, n, plan.filters, texts=False)
         except LexicalUnavailableError:
             lexical = []
             notes.append(DENSE_ONLY_NOTE)
@@ -114,10 +118,18 @@ class HybridRetriever:
         )
         clock.lap("rerank")
         chosen = diversify(ranked, plan.k)
-        passages = [_passage(c) for c in chosen]
         clock.lap("select")
+        filled = {h.chunk_id: h for h in self.store.complete([c.hit for c in chosen])}
+        passages = [_passage(c, filled[c.hit.chunk_id]) for c in chosen if c.hit.chunk_id in filled]
+        sentences = {i: h.sentences for i, h in filled.items() if h.sentences is not None}
+        clock.lap("passages")
         return Retrieval(
-            plan=plan, passages=passages, timings_ms=clock.timings, query_vector=qvec, notes=notes
+            plan=plan,
+            passages=passages,
+            timings_ms=clock.timings,
+            query_vector=qvec,
+            notes=notes,
+            sentences=sentences,
         )
 
 
@@ -130,8 +142,7 @@ def _unknown_sources_note(unknown: list[str], known: dict[str, int]) -> str:
     )
 
 
-def _passage(c: Candidate) -> Passage:
-    h = c.hit
+def _passage(c: Candidate, h: ChunkHit) -> Passage:
     found_by = [
         name for name, r in (("dense", c.dense_rank), ("lexical", c.lexical_rank)) if r is not None
     ]

@@ -1,6 +1,7 @@
 """The article store: `NewsStore` and its vocabulary (re-exports only; see `news.py`)."""
 
 from assistant.store.news import NewsStore, TimingHook
+from assistant.store.sentences import SentenceVectors
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
@@ -16,6 +17,7 @@ __all__ = [
     "Catalog",
     "ChunkHit",
     "NewsStore",
+    "SentenceVectors",
     "StoreCheck",
     "StoreStats",
     "TimingHook",

@@ -44,6 +44,7 @@ from assistant.settings import Settings
 from assistant.store import codec
 from assistant.store.coordination import ReadWriteLock
 from assistant.store.faults import FULL_DISK, disk_full
+from assistant.store.sentences import SentenceVectors
 from assistant.store.types import ArticleSummary, ArticleWrite, ChunkHit
 from assistant.stories.grouping import Member
 
@@ -370,19 +371,28 @@ class ChromaAdapter:
 
     # --- chunks -----------------------------------------------------------------------------
     def upsert_chunks(
-        self, items: Sequence[tuple[Article, Chunk, str, str | None]], vectors: np.ndarray
+        self,
+        items: Sequence[tuple[Article, Chunk, str, str | None]],
+        vectors: np.ndarray,
+        sentences: Sequence[SentenceVectors | None] | None = None,
     ) -> None:
         """(article, chunk, article version, story) rows in as few calls as possible (`vectors`
-        row i is item i). Each write call has a fixed cost of tens of milliseconds: one call per
-        article made 10,000 tiny articles take a quarter of an hour."""
+        row i is item i, `sentences[i]` its sentence vectors). Each write call has a fixed cost of
+        tens of milliseconds: one call per article made 10,000 tiny articles take a quarter of an
+        hour."""
+        per_item = list(sentences) if sentences is not None else [None] * len(items)
         with self._call() as (chunks, _):
             for lo in range(0, len(items), _MAX_BATCH):
                 part = items[lo : lo + _MAX_BATCH]
+                svs = per_item[lo : lo + _MAX_BATCH]
                 chunks.upsert(
                     ids=[c.id for _a, c, _v, _s in part],
                     embeddings=vectors[lo : lo + _MAX_BATCH],
                     documents=[c.text for _a, c, _v, _s in part],
-                    metadatas=[codec.chunk_metadata(c, a, v, s) for a, c, v, s in part],
+                    metadatas=[
+                        codec.chunk_metadata(c, a, v, s, sv)
+                        for (a, c, v, s), sv in zip(part, svs, strict=True)
+                    ],
                 )
 
     def chunk_ids_of(self, article_ids: Sequence[str]) -> list[str]:
@@ -401,35 +411,25 @@ class ChromaAdapter:
             for lo in range(0, len(ids), _MAX_BATCH):
                 chunks.delete(ids=list(ids[lo : lo + _MAX_BATCH]))
 
-    def query(
+    def nearest(
         self,
         vector: np.ndarray,
         n: int,
         filters: Filters,
         since: int | None,
         until: int | None,
-    ) -> list[ChunkHit]:
-        """Nearest chunks, best first (score: cosine similarity)."""
-        # Chroma returns fewer results when the collection holds fewer than n; counting first
-        # would cost a round trip per query (1.5 ms embedded, more against a server).
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine) of the nearest chunks, best first: distances only, so Chroma
+        reads no documents or metadata (the caller has them locally, or asks `get_chunks`)."""
         with self._call() as (chunks, _):
             res = chunks.query(
                 query_embeddings=[vector],
                 n_results=n,
                 where=where_clause(filters, since, until),
-                include=["documents", "metadatas", "distances"],
+                include=["distances"],
             )
-        ids = res["ids"][0]
         dists = cast(list[list[float]], res["distances"])[0]
-        docs = cast(list[list[str | None]], res["documents"])[0]
-        metas = cast(list[list[dict[str, Any] | None]], res["metadatas"])[0]
-        return [
-            codec.chunk_hit(i, doc, m, score=1.0 - float(d))
-            for i, d, doc, m in zip(ids, dists, docs, metas, strict=False)
-            # An embedded view older than another process's delete still holds the vector;
-            # its document and metadata are gone.
-            if doc is not None and m
-        ]
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], dists, strict=False)]
 
     def get_chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[ChunkHit]:
         """The chunks of `ids` that exist, in the order asked."""

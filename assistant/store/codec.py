@@ -2,7 +2,8 @@
 
 Chroma (and the lexical index) hold scalar metadata only, so a chunk's dates are one
 space-joined string, a publication date is a yyyymmdd integer (range filters compare
-integers), and an article's authors are a JSON list. Both adapters and every rebuild go
+integers), an article's authors are a JSON list, and a chunk's sentence vectors are packed and
+base64-encoded (`assistant.store.sentences`). Both adapters and every rebuild go
 through these functions; nothing outside `assistant.store` sees a metadata dict.
 """
 
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from assistant.models import Article, Chunk
+from assistant.store.sentences import SentenceVectors, from_text, to_text
 from assistant.store.types import ArticleSummary, ChunkHit
 from assistant.stories.grouping import Member
 from assistant.stories.minhash import Fingerprint
@@ -37,7 +39,13 @@ def int_to_date(value: object) -> date | None:
         return None
 
 
-def chunk_metadata(chunk: Chunk, article: Article, version: str, story: str | None) -> Metadata:
+def chunk_metadata(
+    chunk: Chunk,
+    article: Article,
+    version: str,
+    story: str | None,
+    sentences: SentenceVectors | None = None,
+) -> Metadata:
     meta: Metadata = {
         "article_id": article.id,
         "index": chunk.index,
@@ -53,6 +61,8 @@ def chunk_metadata(chunk: Chunk, article: Article, version: str, story: str | No
         meta["story"] = story
     if article.published_at is not None:
         meta["published"] = date_to_int(article.published_at)
+    if sentences is not None:
+        meta["sentences"] = to_text(sentences)
     return meta
 
 
@@ -75,6 +85,7 @@ def chunk_hit(
         story=meta.get("story") or None,
         score=score,
         vector=vector,
+        sentences=from_text(meta.get("sentences")),
     )
 
 

@@ -1,9 +1,11 @@
 """The local chunk index: BM25 over chunk texts (SQLite FTS5), with each chunk's metadata, vector.
 
 A derived copy of the chunk collection, kept in one SQLite file in the data dir: an FTS5 table
-for BM25 and a `rows` table holding what a hit needs (article, version, offsets, source,
-publication date, dates, vector as float16). A lexical hit is therefore complete: fusion needs
-no second round trip to Chroma for the chunks only BM25 found.
+for BM25 (text, title), a `rows` table holding what ranking needs (article, version, offsets,
+source, title, story, publication date, dates, vector as float16) and a `sentences` table with each
+chunk's packed sentence vectors (`assistant.store.sentences`). So candidates — lexical hits and
+the ids a dense query returns — are ranked from local rows, with no round trip to Chroma, and
+texts and sentence vectors are read only for the few passages chosen (`passages`).
 
 Why FTS5: it is BM25, incremental (an article's chunks are replaced or deleted in one transaction,
 no full rebuild on each ingest), crash-safe (WAL), shared safely by several reader processes, and
@@ -12,8 +14,11 @@ ships with Python. Porter stemming + unicode61 tokenization; stopwords are dropp
 Query cost: FTS5 computes bm25() for every row any query term matches (about 2 µs a row here), so
 one common word ("said", "year") makes a query score most of the index. So the query keeps the
 question's rarest words, rarest first, while their document frequencies add up to at most `max_df`
-of the chunks (`Settings.lexical_max_df`), and always at least three: the rows scored stay near
-that share of the index, and the words left out are the ones BM25 weighs least. Document
+of the chunks (`Settings.lexical_max_df`) and at most `max_rows` rows (`lexical_max_rows`), and
+always at least three: the rows scored stay near that share of a small index and under a fixed
+count in a large one (so BM25's cost stops growing with the index: 3,000 rows is above both dev
+sets' 10% — 1,769 and 2,943 — and 10,000 at 100k chunks), and the words left out are the ones
+BM25 weighs least. Document
 frequencies come from FTS5's own vocabulary table (`fts5vocab`), looked up by the Porter stem of
 each word (`snowballstemmer`'s "porter" is the algorithm FTS5's tokenizer runs).
 
@@ -40,10 +45,11 @@ from assistant.errors import StorageFullError, StoreUnavailableError
 from assistant.models import Filters
 from assistant.store.codec import int_to_date
 from assistant.store.faults import FULL_DISK, disk_full
+from assistant.store.sentences import SentenceVectors, pack, unpack
 from assistant.store.types import ChunkHit
 from assistant.text import content_words
 
-LAYOUT = "4"
+LAYOUT = "5"
 
 _SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5(
@@ -63,8 +69,10 @@ CREATE TABLE IF NOT EXISTS rows (
     dates TEXT NOT NULL,
     url TEXT NOT NULL,
     story TEXT,
+    title TEXT NOT NULL,
     vector BLOB
 );
+CREATE TABLE IF NOT EXISTS sentences (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS rows_article ON rows (article_id);
 CREATE INDEX IF NOT EXISTS rows_source ON rows (source_key);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -102,13 +110,15 @@ def index_term(word: str) -> str:
     return str(_STEMMER.stemWord(head))
 
 
-def prune_common(terms: Sequence[str], df: dict[str, int], total: int, max_df: float) -> list[str]:
-    """The rarest terms whose document frequencies sum to at most `max_df` x `total` (at least
-    three), in question order."""
-    if total <= 0 or max_df >= 1.0:
+def prune_common(
+    terms: Sequence[str], df: dict[str, int], total: int, max_df: float, max_rows: int = 0
+) -> list[str]:
+    """The rarest terms whose document frequencies sum to at most `max_df` x `total` and (if
+    `max_rows`) at most `max_rows` (at least three terms), in question order."""
+    if total <= 0 or (max_df >= 1.0 and not max_rows):
         return list(terms)
     freq = {t: df.get(index_term(t), 0) for t in terms}
-    budget = max_df * total
+    budget = min(max_df * total, max_rows or total)
     keep: set[str] = set()
     used = 0
     for t in sorted(terms, key=lambda t: freq[t]):
@@ -146,19 +156,32 @@ def _row_values(hit: ChunkHit) -> tuple[object, ...]:
         " ".join(hit.dates),
         hit.url or "",
         hit.story,
+        hit.title or "",
         _vector_blob(hit.vector),
     )
 
 
-_HIT_COLUMNS = (
+# Every read selects these, then the vector (or NULL), then the text (or "").
+_META_COLUMNS = (
     'r.chunk_id, r.article_id, r.version, r.idx, r.start, r."end", r.source, r.published,'
-    " r.dates, r.url, r.story, r.vector, c.text, c.title"
+    " r.dates, r.url, r.story, r.title"
 )
+
+
+def _columns(vectors: bool, texts: bool) -> str:
+    vector = "r.vector" if vectors else "NULL"
+    text = "c.text" if texts else "''"
+    return f"{_META_COLUMNS}, {vector}, {text}"
+
+
+def _text_join(texts: bool, rowid: str = "r.id") -> str:
+    # The FTS table holds the texts; a read that needs none never touches it.
+    return f" JOIN chunks c ON c.rowid = {rowid}" if texts else ""
 
 
 def _hit(row: Sequence[object], score: float) -> ChunkHit:
     (chunk_id, article_id, version, idx, start, end, source, published, dates, url, story,
-     blob, text, title) = row  # fmt: skip
+     title, blob, text) = row  # fmt: skip
     vector = (
         np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         if isinstance(blob, bytes | bytearray)
@@ -186,9 +209,10 @@ def _hit(row: Sequence[object], score: float) -> ChunkHit:
 class LexicalIndex:
     """One index file. Thread-safe: a connection per thread, all closed by `close()`."""
 
-    def __init__(self, path: Path, max_df: float = 1.0) -> None:
+    def __init__(self, path: Path, max_df: float = 1.0, max_rows: int = 0) -> None:
         self.path = path
         self.max_df = max_df
+        self.max_rows = max_rows
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -281,6 +305,7 @@ class LexicalIndex:
         if ids:
             marks = ",".join("?" * len(ids))
             conn.execute(f"DELETE FROM chunks WHERE rowid IN ({marks})", ids)
+            conn.execute(f"DELETE FROM sentences WHERE id IN ({marks})", ids)
             conn.execute(f"DELETE FROM rows WHERE id IN ({marks})", ids)
 
     @staticmethod
@@ -288,14 +313,19 @@ class LexicalIndex:
         for r in rows:
             cur = conn.execute(
                 'INSERT INTO rows (chunk_id, article_id, version, idx, start, "end", source,'
-                " source_key, published, dates, url, story, vector)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " source_key, published, dates, url, story, title, vector)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 _row_values(r),
             )
             conn.execute(
                 "INSERT INTO chunks (rowid, text, title) VALUES (?, ?, ?)",
                 (cur.lastrowid, r.text, r.title or ""),
             )
+            if r.sentences is not None:
+                conn.execute(
+                    "INSERT INTO sentences (id, data) VALUES (?, ?)",
+                    (cur.lastrowid, pack(r.sentences)),
+                )
 
     # --- reads ------------------------------------------------------------------------------
     def chunk_ids(self) -> set[str]:
@@ -337,8 +367,10 @@ class LexicalIndex:
         filters: Filters | None = None,
         since: int | None = None,
         until: int | None = None,
+        texts: bool = True,
     ) -> list[ChunkHit]:
-        """Best chunks for the question's words, BM25 score (higher is better), with vectors."""
+        """Best chunks for the question's words, BM25 score (higher is better), with vectors
+        (and texts unless `texts` is False)."""
         terms = query_terms(question)
         if not terms or n <= 0:
             return []
@@ -365,18 +397,19 @@ class LexicalIndex:
             inner.append("ORDER BY b LIMIT ?")
             args.append(n)
             sql = (
-                f"SELECT {_HIT_COLUMNS}, t.b FROM ({' '.join(inner)}) t"
-                " JOIN rows r ON r.id = t.id JOIN chunks c ON c.rowid = t.id ORDER BY t.b"
+                f"SELECT {_columns(True, texts)}, t.b FROM ({' '.join(inner)}) t"
+                f" JOIN rows r ON r.id = t.id{_text_join(texts, 't.id')} ORDER BY t.b"
             )
             return [_hit(row[:-1], -float(row[-1])) for row in self._conn().execute(sql, args)]
 
-    def get(self, ids: Sequence[str]) -> list[ChunkHit]:
-        """The chunks of `ids` that are in the index, in the order asked (score 0)."""
+    def get(self, ids: Sequence[str], texts: bool = True, vectors: bool = True) -> list[ChunkHit]:
+        """The chunks of `ids` that are in the index, in the order asked (score 0); without
+        texts or vectors when not asked for."""
         if not ids:
             return []
         with self._faults():
             sql = (
-                f"SELECT {_HIT_COLUMNS} FROM rows r JOIN chunks c ON c.rowid = r.id"
+                f"SELECT {_columns(vectors, texts)} FROM rows r{_text_join(texts)}"
                 " WHERE r.chunk_id IN (SELECT value FROM json_each(?))"
             )
             found = {
@@ -385,8 +418,24 @@ class LexicalIndex:
             }
         return [found[i] for i in ids if i in found]
 
+    def passages(self, ids: Sequence[str]) -> dict[str, tuple[str, SentenceVectors | None]]:
+        """(text, sentence vectors or None) of each chunk of `ids` in the index."""
+        if not ids:
+            return {}
+        with self._faults():
+            sql = (
+                "SELECT r.chunk_id, c.text, s.data FROM rows r JOIN chunks c ON c.rowid = r.id"
+                " LEFT JOIN sentences s ON s.id = r.id"
+                " WHERE r.chunk_id IN (SELECT value FROM json_each(?))"
+            )
+            rows = self._conn().execute(sql, (json.dumps(list(ids)),)).fetchall()
+        return {
+            str(i): (str(text), unpack(data) if isinstance(data, bytes) else None)
+            for i, text, data in rows
+        }
+
     def _prune(self, terms: list[str]) -> list[str]:
-        if self.max_df >= 1.0 or len(terms) <= _MIN_TERMS:
+        if (self.max_df >= 1.0 and not self.max_rows) or len(terms) <= _MIN_TERMS:
             return terms
         conn = self._conn()
         stems = sorted({index_term(t) for t in terms})
@@ -396,7 +445,7 @@ class LexicalIndex:
         # max(id) is an O(log n) upper bound of the row count (ids are not reused below it):
         # an over-estimate only keeps more terms.
         total = conn.execute("SELECT max(id) FROM rows").fetchone()[0] or 0
-        return prune_common(terms, df, int(total), self.max_df)
+        return prune_common(terms, df, int(total), self.max_df, self.max_rows)
 
     # --- health -----------------------------------------------------------------------------
     def integrity_errors(self) -> list[str]:

@@ -43,6 +43,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -57,6 +58,7 @@ from assistant.store.chroma import ChromaAdapter
 from assistant.store.coordination import Coordinator, ReadWriteLock
 from assistant.store.lexical import LAYOUT as LEXICAL_LAYOUT
 from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
+from assistant.store.sentences import SentenceVectors
 from assistant.store.types import (
     ArticleSummary,
     ArticleWrite,
@@ -121,7 +123,11 @@ class NewsStore:
 
     def _open_lexical(self, name: str) -> LexicalIndex | None:
         try:
-            return LexicalIndex(self.settings.data_dir / name, max_df=self.settings.lexical_max_df)
+            return LexicalIndex(
+                self.settings.data_dir / name,
+                max_df=self.settings.lexical_max_df,
+                max_rows=self.settings.lexical_max_rows,
+            )
         except LexicalFault as exc:
             self._lexical_broken(exc)
             return None
@@ -239,7 +245,9 @@ class NewsStore:
             )
             path = self.settings.data_dir / name
             t0 = time.perf_counter()
-            fresh = LexicalIndex(path, max_df=self.settings.lexical_max_df)
+            fresh = LexicalIndex(
+                path, max_df=self.settings.lexical_max_df, max_rows=self.settings.lexical_max_rows
+            )
             hashes = self._all_record_hashes()
             batch: list[ChunkHit] = []
             total = 0
@@ -310,17 +318,41 @@ class NewsStore:
         spellings = sorted({s for s in known if source_key(s) in wanted} | set(filters.sources))
         return filters.model_copy(update={"sources": spellings})
 
-    def dense(self, vector: np.ndarray, n: int, filters: Filters | None = None) -> list[ChunkHit]:
-        """The `n` nearest committed chunks under `filters` (score: cosine), best first."""
+    def dense(
+        self, vector: np.ndarray, n: int, filters: Filters | None = None, texts: bool = True
+    ) -> list[ChunkHit]:
+        """The `n` nearest committed chunks under `filters` (score: cosine), best first.
+
+        Chroma returns ids and distances only; the hits' metadata (and texts, unless `texts` is
+        False) come from the local chunk index, from Chroma only for ids it does not hold.
+        """
         self.refresh()
         f = self._resolve_sources(filters or Filters())
         since, until = _bounds(f)
         with self._timed("dense"):
-            hits = self._chroma.query(vector, n, f, since, until)
+            nearest = self._chroma.nearest(vector, n, f, since, until)
+        scores = dict(nearest)
+        ids = [i for i, _ in nearest]
+        found = {h.chunk_id: h for h in self._local_hits(ids, texts)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update((h.chunk_id, h) for h in self._chroma.get_chunks(missing))
+        hits = [replace(found[i], score=scores[i]) for i in ids if i in found]
         return self._visible(hits)
 
-    def lexical(self, text: str, n: int, filters: Filters | None = None) -> list[ChunkHit]:
-        """The `n` best committed chunks by BM25 under `filters`, with their vectors.
+    def _local_hits(self, ids: list[str], texts: bool) -> list[ChunkHit]:
+        """Chunks of `ids` from the lexical index, without vectors ([] while it is rebuilt)."""
+        try:
+            with self._reading_lexical() as lexical, self._timed("dense_rows"):
+                return lexical.get(ids, texts=texts, vectors=False)
+        except LexicalUnavailableError:
+            return []
+
+    def lexical(
+        self, text: str, n: int, filters: Filters | None = None, texts: bool = True
+    ) -> list[ChunkHit]:
+        """The `n` best committed chunks by BM25 under `filters`, with their vectors (texts
+        only if `texts`).
 
         Raises `LexicalUnavailableError` while the index is being rebuilt.
         """
@@ -328,8 +360,27 @@ class NewsStore:
         f = filters or Filters()
         since, until = _bounds(f)
         with self._reading_lexical() as lexical, self._timed("lexical"):
-            hits = lexical.search(text, n, f, since, until)
+            hits = lexical.search(text, n, f, since, until, texts=texts)
         return self._visible(hits)
+
+    def complete(self, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
+        """`hits` with their texts and sentence vectors filled in (the few passages chosen from
+        candidates ranked without them), in order; a chunk deleted meanwhile is left out."""
+        ids = [h.chunk_id for h in hits]
+        found: dict[str, tuple[str, SentenceVectors | None]] = {}
+        try:
+            with self._reading_lexical() as lexical, self._timed("passages"):
+                found = lexical.passages(ids)
+        except LexicalUnavailableError:
+            pass
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update((h.chunk_id, (h.text, h.sentences)) for h in self.chunks(missing))
+        return [
+            replace(h, text=found[h.chunk_id][0], sentences=found[h.chunk_id][1])
+            for h in hits
+            if h.chunk_id in found
+        ]
 
     def chunks(self, ids: Sequence[str], with_vectors: bool = False) -> list[ChunkHit]:
         """The committed chunks among `ids`, in the order asked."""
@@ -483,8 +534,9 @@ class NewsStore:
             items = [(w.article, c, w.content_hash, w.story) for w in writes for c in w.chunks]
             if items:
                 vectors = np.concatenate([np.asarray(w.vectors) for w in writes if w.chunks])
+                sentences = [sv for w in writes for sv in _sentences(w)]
                 with self._timed("chroma_upsert"):
-                    self._chroma.upsert_chunks(items, vectors)
+                    self._chroma.upsert_chunks(items, vectors, sentences)
             rows = {w.article.id: _rows(w) for w in writes}
             self._lexical_write(lambda lex: lex.replace_articles(rows))
             new_ids = {c.id for w in writes for c in w.chunks}
@@ -656,8 +708,13 @@ def _bounds(f: Filters) -> tuple[int | None, int | None]:
     )
 
 
+def _sentences(w: ArticleWrite) -> list[SentenceVectors | None]:
+    return list(w.sentences) if w.sentences is not None else [None] * len(w.chunks)
+
+
 def _rows(w: ArticleWrite) -> list[ChunkHit]:
     a = w.article
+    sentences = _sentences(w)
     return [
         ChunkHit(
             chunk_id=c.id,
@@ -674,6 +731,7 @@ def _rows(w: ArticleWrite) -> list[ChunkHit]:
             version=w.content_hash,
             story=w.story,
             vector=np.asarray(w.vectors[i], dtype=np.float32),
+            sentences=sentences[i],
         )
         for i, c in enumerate(w.chunks)
     ]

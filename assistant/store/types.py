@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.models import Article, Chunk
+from assistant.store.sentences import SentenceVectors
 from assistant.stories.minhash import Fingerprint
 
 Vector = npt.NDArray[np.float32]
@@ -25,7 +26,9 @@ class ChunkHit:
 
     For a dense hit `score` is the cosine similarity to the query vector, for a lexical hit its
     BM25 score (higher is better), for a chunk fetched by id 0. `vector` is set only where the
-    read says so (lexical hits carry theirs, so fusion needs no second round trip).
+    read says so (lexical hits carry theirs, so fusion needs no second round trip). A read asked
+    for no texts (candidates are ranked on metadata) leaves `text` "" until `NewsStore.complete`
+    fills it, with `sentences`, for the few chosen.
     """
 
     chunk_id: str
@@ -46,11 +49,14 @@ class ChunkHit:
     """the article's story id (None in stores built before stories)"""
     score: float = 0.0
     vector: Vector | None = None
+    sentences: SentenceVectors | None = None
+    """the chunk's sentence spans and vectors, where stored and asked for"""
 
 
 @dataclass
 class ArticleWrite:
-    """One article to store: its chunks, their vectors (row i is chunk i) and its content hash.
+    """One article to store: its chunks, their vectors (row i is chunk i) and its content hash;
+    `sentences[i]`, when given, chunk i's sentence vectors.
 
     `story` and `fingerprint` are set by the store while it writes (under its write lock)."""
 
@@ -60,6 +66,7 @@ class ArticleWrite:
     content_hash: str
     story: str | None = None
     fingerprint: Fingerprint | None = None
+    sentences: list[SentenceVectors] | None = None
 
 
 @dataclass(frozen=True)

@@ -196,10 +196,7 @@ def _question_row(r: dict[str, Any]) -> str:
         picked = r["choices"][ch["picked"]] if ch["picked"] is not None else "—"
         choice = f"<div><small>choices → picked: {escape(picked)}</small></div>"
     top = r["retrieved"][:3]
-    retrieved = "".join(
-        f"<li>{_title(x)} <small>({x['score']:.3f})</small></li>"
-        for x in top
-    )
+    retrieved = "".join(f"<li>{_title(x)} <small>({x['score']:.3f})</small></li>" for x in top)
     outcome = r["outcome"]
     asked = f"asked {escape(r['asked_at'])}" if r["asked_at"] else "no as-of date"
     return (

@@ -60,8 +60,6 @@ def article_from_record(obj: Mapping[str, Any], origin: str) -> Article:
     return build_article(text, obj, origin)
 
 
-
-
 # --------------------------------------------------------------------------------------------
 # .json
 

@@ -91,9 +91,10 @@ def _until(
 def test_cli_ingest_and_delete_beside_a_running_server(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _sample_store(data)
-    with start_serve(data, tmp_path / "logs") as server, httpx.Client(
-        base_url=server.url, timeout=60
-    ) as c:
+    with (
+        start_serve(data, tmp_path / "logs") as server,
+        httpx.Client(base_url=server.url, timeout=60) as c,
+    ):
         first = c.post("/v1/ask", json=FEB26_QUESTION)
         assert first.status_code == 200 and not first.json()["refused"]
         before = c.post("/v1/ask", json=ZOO_QUESTION)
@@ -124,9 +125,10 @@ def test_two_workers_both_see_an_api_write(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _sample_store(data)
     env = {"NEWSDESK_API_KEYS": KEY, "NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
-    with start_serve(data, tmp_path / "logs", env=env, workers=2) as server, httpx.Client(
-        base_url=server.url, timeout=60
-    ) as c:
+    with (
+        start_serve(data, tmp_path / "logs", env=env, workers=2) as server,
+        httpx.Client(base_url=server.url, timeout=60) as c,
+    ):
         posted = c.post("/v1/articles", json=ZOO, headers=AUTH)
         assert posted.status_code == 200, posted.text
         _until(c, ZOO_QUESTION, lambda a: _cites(a, ZOO["id"]))
@@ -150,9 +152,10 @@ def test_two_workers_both_see_an_api_write(tmp_path: Path) -> None:
 def test_lexical_file_deleted_while_serving_is_rebuilt(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _sample_store(data)
-    with start_serve(data, tmp_path / "logs") as server, httpx.Client(
-        base_url=server.url, timeout=60
-    ) as c:
+    with (
+        start_serve(data, tmp_path / "logs") as server,
+        httpx.Client(base_url=server.url, timeout=60) as c,
+    ):
         assert not c.post("/v1/ask", json=FEB26_QUESTION).json()["refused"]
         removed = [p for p in data.glob("lexical-*") if p.is_file()]
         assert removed
@@ -192,9 +195,10 @@ def test_corrupt_lexical_file_before_start(tmp_path: Path) -> None:
     for off in range(4096, len(raw), 4096 * 2):
         raw[off : off + 1024] = b"\x00\xff" * 512
     path.write_bytes(bytes(raw))
-    with start_serve(data, tmp_path / "logs") as server, httpx.Client(
-        base_url=server.url, timeout=60
-    ) as c:
+    with (
+        start_serve(data, tmp_path / "logs") as server,
+        httpx.Client(base_url=server.url, timeout=60) as c,
+    ):
         r = c.post("/v1/ask", json=FEB26_QUESTION)
         assert r.status_code == 200 and not r.json()["refused"], r.text
 
@@ -239,9 +243,10 @@ def test_ingest_killed_before_its_commit_is_never_read(tmp_path: Path) -> None:
     assert not _cites(answer, ZOO["id"]) and all(
         p["article_id"] != ZOO["id"] for p in answer["passages"]
     )
-    with start_serve(data, tmp_path / "logs") as server, httpx.Client(
-        base_url=server.url, timeout=60
-    ) as c:
+    with (
+        start_serve(data, tmp_path / "logs") as server,
+        httpx.Client(base_url=server.url, timeout=60) as c,
+    ):
         for body in (ZOO_QUESTION, {"question": "penguin house aquarium flooded giraffes Ohio"}):
             r = c.post("/v1/search", json=body)
             assert r.status_code == 200

@@ -45,3 +45,37 @@ def test_truncates_at_256_not_128(embedder: MiniLMEmbedder) -> None:
 
 def test_empty_input(embedder: MiniLMEmbedder) -> None:
     assert embedder.embed([]).shape == (0, 384)
+
+
+def test_span_vectors_come_from_the_same_run(embedder: MiniLMEmbedder) -> None:
+    first = "The central bank raised interest rates on Tuesday."
+    second = "The football team won the cup final in extra time."
+    text = f"{first} {second}"
+    spans = [(0, len(first)), (len(first) + 1, len(text))]
+    vectors, pooled = embedder.embed_spans([text, "another text"], [spans, []])
+    assert np.allclose(vectors, embedder.embed([text, "another text"]), atol=1e-5)
+    assert pooled[0].shape == (2, 384) and pooled[1].shape == (0, 384)
+    assert np.allclose(np.linalg.norm(pooled[0], axis=1), 1.0, atol=1e-5)
+    # Each sentence's pooled vector is closer to that sentence alone than to the other one.
+    alone = embedder.embed([first, second])
+    sims = pooled[0] @ alone.T
+    assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
+
+
+def test_a_span_past_the_token_limit_has_no_vector(embedder: MiniLMEmbedder) -> None:
+    head = " ".join(["news"] * 300)  # 300 tokens: all past 256 are cut
+    text = f"{head} The tail sentence."
+    _, pooled = embedder.embed_spans([text], [[(0, 20), (len(head) + 1, len(text))]])
+    assert pooled[0][0].any()
+    assert not pooled[0][1].any()
+
+
+def test_batches_are_capped_by_padded_tokens(embedder: MiniLMEmbedder) -> None:
+    capped = MiniLMEmbedder(batch_tokens=300)
+    texts = ["short one", "a " * 100, "b " * 240, "tiny", "c " * 50]
+    encs = capped.tokenizer.encode_batch(texts)
+    batches = capped._batches(encs)
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))
+    for b in batches:  # rows x the batch's longest input (a lone long input may exceed it)
+        assert len(b) == 1 or len(b) * max(len(encs[i].ids) for i in b) <= 300
+    assert np.allclose(capped.embed(texts), embedder.embed(texts), atol=1e-3)

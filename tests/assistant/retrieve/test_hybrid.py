@@ -38,7 +38,9 @@ def test_filters_reach_both_retrievers(sample_runtime: Runtime) -> None:
 class _NoLexical(NewsStore):
     """The real store, its lexical index reported as being rebuilt."""
 
-    def lexical(self, text: str, n: int, filters: Filters | None = None) -> list[ChunkHit]:
+    def lexical(
+        self, text: str, n: int, filters: Filters | None = None, texts: bool = True
+    ) -> list[ChunkHit]:
         raise LexicalUnavailableError("rebuilding")
 
 

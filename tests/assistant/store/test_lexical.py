@@ -58,3 +58,19 @@ def test_search_leaves_out_words_most_chunks_have(tmp_path: Path) -> None:
     hits = [h.chunk_id for h in pruned.search(question, 50)]
     assert hits[:2] == ["c100", "c101"] and len(hits) == 2  # "officials" is in 21 of 22 rows
     assert len(full.search(question, 50)) == 22
+
+
+def test_prune_common_caps_the_rows_scored_in_a_large_index() -> None:
+    df = {"said": 90_000, "bank": 8_000, "sanction": 1_200, "oligarch": 300, "yacht": 40}
+    terms = ["said", "banks", "sanctions", "oligarchs", "yachts"]
+    # 10% of 500k chunks would keep "banks" too; 3,000 rows keeps the three rarest.
+    assert prune_common(terms, df, total=500_000, max_df=0.1) == [
+        "banks", "sanctions", "oligarchs", "yachts"
+    ]  # fmt: skip
+    assert prune_common(terms, df, total=500_000, max_df=0.1, max_rows=3000) == [
+        "sanctions", "oligarchs", "yachts"
+    ]  # fmt: skip
+    # A small index stays under its share: the cap changes nothing there.
+    assert prune_common(terms, df, total=20_000, max_df=0.1, max_rows=3000) == prune_common(
+        terms, df, total=20_000, max_df=0.1
+    )
