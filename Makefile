@@ -48,7 +48,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check assistant ingest evals tests benchmarks
-	$(BIN)/mypy assistant ingest evals
+	$(BIN)/mypy assistant ingest evals benchmarks
 	$(BIN)/lint-imports
 
 bench: install

@@ -58,10 +58,7 @@ class OpenAICompatClient:
             resp = cast(
                 ChatCompletion,
                 self.client.chat.completions.create(
-                    model=model,
-                    messages=messages,
-                    stream=False,
-                    **params,  # type: ignore[arg-type]
+                    model=model, messages=messages, stream=False, **params  # type: ignore[arg-type]
                 ),
             )
         except openai.OpenAIError as exc:
@@ -79,10 +76,7 @@ class OpenAICompatClient:
             stream = cast(
                 "openai.Stream[ChatCompletionChunk]",
                 self.client.chat.completions.create(
-                    model=model,
-                    messages=messages,
-                    stream=True,
-                    **params,  # type: ignore[arg-type]
+                    model=model, messages=messages, stream=True, **params  # type: ignore[arg-type]
                 ),
             )
             with stream:  # closes the HTTP response even when the consumer stops early

@@ -32,6 +32,7 @@ from typing import Any
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.embed.base import Embedder
+from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.settings import Settings
 from assistant.store.chroma import make_client
 from benchmarks.common import BenchQuestion, load1, percentiles
@@ -43,12 +44,12 @@ _BATCH = 4000
 
 
 def token_stats(embedder: Embedder, texts: Sequence[str]) -> tuple[int, int]:
-    """(tokens embedded, texts cut at the embedder's token limit); (0, 0) if it cannot count."""
-    count = getattr(embedder, "count_tokens", None)
-    if count is None or not texts:
+    """(tokens embedded, texts cut at the embedder's token limit); (0, 0) for an embedder other
+    than the local MiniLM (only its tokenizer is at hand to count with)."""
+    if not isinstance(embedder, MiniLMEmbedder) or not texts:
         return 0, 0
-    limit = int(getattr(embedder, "max_tokens", 0))
-    counts = count(list(texts))
+    counts = embedder.count_tokens(list(texts))
+    limit = embedder.max_tokens
     return int(sum(counts)), sum(1 for c in counts if limit and c >= limit)
 
 

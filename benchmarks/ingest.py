@@ -135,9 +135,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     settings = Settings()
     embedder = build_embedder(settings)
-    warm = getattr(embedder, "warm_up", None)
-    if warm:
-        warm()
+    embedder.warm_up()
     m = machine()
     with tempfile.TemporaryDirectory() as tmp:
         data = run(args.articles, embedder, settings, Path(tmp))

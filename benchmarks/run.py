@@ -368,9 +368,7 @@ def run(cfg: Config, embedder: Embedder | None = None) -> Path:
     settings = Settings()
     if embedder is None:
         embedder = build_embedder(settings)
-        warm = getattr(embedder, "warm_up", None)
-        if warm:
-            warm()
+        embedder.warm_up()
     cfg.work.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=cfg.work))
     questions = load_questions(limit=cfg.questions)

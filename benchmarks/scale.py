@@ -132,7 +132,7 @@ def level_articles(
                 vecs = _perturbed(vecs, perturb, [v, zlib.crc32(a.id.encode())])
             found = [base.sentences[k] for k in keys if k in base.sentences]
             sentences = found if len(found) == len(keys) else None
-            yield ArticleWrite(art, chunks, vecs, art.content_hash, sentences), v
+            yield ArticleWrite(art, chunks, vecs, art.content_hash, sentences=sentences), v
             total += len(chunks)
             if total >= target:
                 return
