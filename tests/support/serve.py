@@ -60,8 +60,12 @@ class ServeProcess:
     def __enter__(self) -> ServeProcess:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *_: object) -> None:
         self.stop()
+        if exc_type is not None and self.log_path is not None:
+            # A failed test shows what the server logged (its tmp dir is gone by the report).
+            print(f"--- newsdesk serve log ({self.log_path.name}), last lines ---")  # noqa: T201
+            print(self.log_tail(6000))  # noqa: T201
 
     def stop(self, grace_s: float = 20.0) -> None:
         if self.proc.poll() is None:
