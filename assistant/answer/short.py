@@ -179,10 +179,6 @@ def _bare_words(text: str) -> list[str]:
     return [w.removesuffix("'s") for w in words(text)]
 
 
-def _question_stems(question: str) -> set[str]:
-    return {_stem(w) for w in _bare_words(question) if w not in STOPWORDS and len(w) > 1}
-
-
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 _ALIAS_FORMS = sorted({a for a in ALIASES if "." not in a}, key=len, reverse=True)
 _INITIAL_SKIP = frozenset({"of", "for", "and", "the", "&", "on", "in"})
@@ -224,23 +220,43 @@ class _Question:
             right = [w for w in _content_stems(question[at.end() :]) if w not in asked][:_SLOT]
         return cls(
             frozenset(ws),
-            frozenset(_question_stems(question)),
+            frozenset(_content_stems(question)),
             frozenset(_ACRONYM.findall(question)),
             frozenset(left),
             frozenset(right),
         )
 
-    def slot(self, sentence: str, span: AnswerSpan) -> float:
+    def slot(self, around: _Around) -> float:
         if not (self.left or self.right):
             return 0.0
-        before = set(_content_stems(sentence[: span.start])[-_SLOT - 2 :])
-        after = set(_content_stems(sentence[span.end :])[: _SLOT + 2])
+        before = set(_stems_of(around.before)[-_SLOT - 2 :])
+        after = set(_stems_of(around.after)[: _SLOT + 2])
         hits = len(self.left & before) + len(self.right & after)
         return hits / (len(self.left) + len(self.right))
 
 
+def _stems_of(ws: Sequence[str]) -> list[str]:
+    """Content stems of `words(...)` output: possessives dropped, stopwords and single letters
+    left out."""
+    bare = (w.removesuffix("'s") for w in ws)
+    return [_stem(w) for w in bare if w not in STOPWORDS and len(w) > 1]
+
+
 def _content_stems(text: str) -> list[str]:
-    return [_stem(w) for w in _bare_words(text) if w not in STOPWORDS and len(w) > 1]
+    return _stems_of(words(text))
+
+
+@dataclass(frozen=True)
+class _Around:
+    """The words of a sentence before and after a candidate span, tokenized once for every
+    feature that reads them (proximity at two widths, the question's slot)."""
+
+    before: list[str]
+    after: list[str]
+
+    @classmethod
+    def of(cls, sentence: str, span: AnswerSpan) -> _Around:
+        return cls(words(sentence[: span.start]), words(sentence[span.end :]))
 
 
 def restates(span: AnswerSpan, q: _Question) -> bool:
@@ -259,12 +275,10 @@ def restates(span: AnswerSpan, q: _Question) -> bool:
     return False
 
 
-def _near(sentence: str, span: AnswerSpan, q_stems: frozenset[str], n: int) -> float:
+def _near(around: _Around, q_stems: frozenset[str], n: int) -> float:
     if not q_stems:
         return 0.0
-    before = words(sentence[: span.start])[-n:]
-    after = words(sentence[span.end :])[:n]
-    near = {_stem(w) for w in before + after if w not in STOPWORDS}
+    near = {_stem(w) for w in around.before[-n:] + around.after[:n] if w not in STOPWORDS}
     return len(near & q_stems) / len(q_stems)
 
 
@@ -414,10 +428,12 @@ def candidates(
             if key in seen or sp.key in sources or sp.text in DEMONYMS or restates(sp, q):
                 continue
             seen.add(key)
-            quotable = s.span is not None
-            prox = _near(s.text, sp, q.stems, _NEAR) if quotable else 0.0
-            adj = _near(s.text, sp, q.stems, _CLOSE) if quotable else 0.0
-            slot = q.slot(s.text, sp) if quotable else 0.0
+            prox = adj = slot = 0.0
+            if s.span is not None:  # quotable: a sentence, not a title
+                around = _Around.of(s.text, sp)
+                prox = _near(around, q.stems, _NEAR)
+                adj = _near(around, q.stems, _CLOSE)
+                slot = q.slot(around)
             occ = Occurrence(s, sp, groups[s.passage_index], prox, adj, slot)
             by_key.setdefault(key, []).append(occ)
     out: list[ShortAnswer] = []
