@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.models import Article, Citation, Passage
 from assistant.text import content_words, sentence_spans
@@ -38,7 +39,20 @@ def stems(text: str) -> set[str]:
     return {w[:_STEM] for w in content_words(text)}
 
 
-def make_citation(n: int, passage: Passage, span: Span) -> Citation:
+class Located(Protocol):
+    """Anything that is an exact span of a stored article: `article_text[start:end] == text`."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+def make_citation(n: int, passage: Passage, span: Located, also_in: Sequence[str] = ()) -> Citation:
+    """Citation `n` of `span`, a sentence of `passage`, with the passage's story; `also_in`
+    names the other outlets that ran that story."""
     return Citation(
         n=n,
         article_id=passage.article_id,
@@ -50,6 +64,8 @@ def make_citation(n: int, passage: Passage, span: Span) -> Citation:
         source=passage.source,
         url=passage.url,
         published_at=passage.published_at,
+        story_id=passage.story_id,
+        also_in=list(also_in),
     )
 
 

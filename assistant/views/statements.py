@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from assistant.answer.citations import stems
+from assistant.answer.citations import make_citation, stems
 from assistant.dates import extract_date_mentions, strip_date_expressions
 from assistant.models import Citation, Passage
 from assistant.text import content_words, sentence_spans
@@ -75,21 +75,7 @@ class Statement:
         return self.overlap + 0.5 * self.passage.scores.get("dense", 0.0)
 
     def citation(self, n: int, also_in: Sequence[str] = ()) -> Citation:
-        p = self.passage
-        return Citation(
-            n=n,
-            article_id=p.article_id,
-            chunk_id=p.chunk_id,
-            start=self.start,
-            end=self.end,
-            quote=self.text,
-            title=p.title,
-            source=p.source,
-            url=p.url,
-            published_at=p.published_at,
-            story_id=p.story_id,
-            also_in=list(also_in),
-        )
+        return make_citation(n, self.passage, self, also_in)
 
 
 def statements(passages: Sequence[Passage], topic: set[str]) -> list[Statement]:
