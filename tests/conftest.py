@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from tests.support import (
     open_runtime,
     sample_store,
 )
+from tests.support.feeds import FeedSite
+from tests.support.servers import serving
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +39,14 @@ def embedder() -> MiniLMEmbedder:
     e = MiniLMEmbedder()
     e.warm_up()
     return e
+
+
+@pytest.fixture()
+def site() -> Iterator[tuple[FeedSite, str]]:
+    """A loopback feed site (tests/support/feeds.py) being served, and its base URL."""
+    s = FeedSite()
+    with serving(s, timeout_graceful_shutdown=1) as url:
+        yield s, url
 
 
 @pytest.fixture()

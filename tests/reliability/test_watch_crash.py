@@ -20,7 +20,6 @@ import signal
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,6 @@ from tests.support import (
 )
 from tests.support.feeds import FeedSite, Item, page, rss, wire_stories
 from tests.support.reliability import figure, tally
-from tests.support.servers import serving
 
 pytestmark = pytest.mark.slow
 
@@ -45,13 +43,6 @@ TRIALS = 3
 PER_TRIAL = 10
 STORIES = wire_stories(TRIALS * PER_TRIAL + 2 * TRIALS, offset=160)
 PAGE_DELAY_S = 0.4
-
-
-@pytest.fixture()
-def site() -> Iterator[tuple[FeedSite, str]]:
-    s = FeedSite()
-    with serving(s, timeout_graceful_shutdown=1) as url:
-        yield s, url
 
 
 def _items(base: str, version: int) -> list[Item]:

@@ -9,14 +9,10 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.support import cli_command
-from tests.support.feeds import FeedSite, Item, rss, wire_stories
-from tests.support.servers import serving
+from tests.support.feeds import Item, rss, wire_stories
 
 STORIES = wire_stories(3, offset=140)
 
@@ -24,13 +20,6 @@ STORIES = wire_stories(3, offset=140)
 def _item(n: int) -> Item:
     s = STORIES[n]
     return Item(f"cli-{n}", s.title, f"https://wire.example.org/cli/{n}", content=s.text)
-
-
-@pytest.fixture()
-def site() -> Iterator[tuple[FeedSite, str]]:
-    s = FeedSite()
-    with serving(s, timeout_graceful_shutdown=1) as url:
-        yield s, url
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -18,17 +18,9 @@ from ingest.loaders.html import article_from_html
 from ingest.watch import PollReport, Watcher
 from ingest.watch.feeds import MAX_PAGE_TRIES
 from tests.support import assert_consistent, make_settings, open_runtime
-from tests.support.feeds import FeedSite, Item, http_date, page, rss, wire_stories
-from tests.support.servers import serving
+from tests.support.feeds import Item, http_date, page, rss, wire_stories
 
 STORIES = wire_stories(8)
-
-
-@pytest.fixture()
-def site() -> Iterator[tuple[FeedSite, str]]:
-    s = FeedSite()
-    with serving(s, timeout_graceful_shutdown=1) as url:
-        yield s, url
 
 
 @pytest.fixture()

@@ -19,8 +19,7 @@ from ingest.watch import PollReport, Watcher, backoff_delay, classify
 from ingest.watch.fetch import retry_after_seconds
 from ingest.watch.state import WatchState
 from tests.support import make_settings, open_runtime
-from tests.support.feeds import FeedSite, Item, rss, wire_stories
-from tests.support.servers import serving
+from tests.support.feeds import Item, rss, wire_stories
 
 STORY = wire_stories(1, offset=120)[0]
 FEED = rss([Item("one", STORY.title, "https://wire.example.org/one", content=STORY.text)])
@@ -58,13 +57,6 @@ def test_classify_sources(tmp_path: Path) -> None:
         classify(["ftp://files.example/feed.xml"])
     with pytest.raises(BadQueryError, match="nothing to watch"):
         classify([])
-
-
-@pytest.fixture()
-def site() -> Iterator[tuple[FeedSite, str]]:
-    s = FeedSite()
-    with serving(s, timeout_graceful_shutdown=1) as url:
-        yield s, url
 
 
 @pytest.fixture()

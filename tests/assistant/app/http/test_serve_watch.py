@@ -9,16 +9,15 @@ import os
 import re
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
 from assistant.models import article_id_for
-from tests.support.feeds import FeedSite, Item, rss, wire_stories
+from tests.support.feeds import Item, rss, wire_stories
 from tests.support.serve import start_serve
-from tests.support.servers import serving
 
 STORIES = wire_stories(4, offset=150)
 
@@ -26,13 +25,6 @@ STORIES = wire_stories(4, offset=150)
 def _item(n: int) -> Item:
     s = STORIES[n]
     return Item(f"serve-{n}", s.title, f"https://wire.example.org/serve/{n}", content=s.text)
-
-
-@pytest.fixture()
-def site() -> Iterator[tuple[FeedSite, str]]:
-    s = FeedSite()
-    with serving(s, timeout_graceful_shutdown=1) as url:
-        yield s, url
 
 
 def _until(what: str, check: Callable[[], bool], timeout_s: float = 90) -> None:
