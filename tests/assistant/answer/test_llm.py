@@ -762,7 +762,9 @@ def test_local_model_unsupported_answer_is_refused(
     a, spy = local_answerer(sample_runtime, local_llm, llm_gate=False)
     ans = desk.ask(Query(question=q, as_of=AS_OF, k=3), answerer=a)
     assert spy.raw and spy.raw[0].strip()
-    assert ans.refused and ans.citations == [] and ans.answer.startswith(REFUSAL_TEXT)
+    assert ans.refused and ans.citations == [] and ans.searched is not None
+    # The refusal, then where it looked (the service adds the searched window to every refusal).
+    assert ans.answer == f"{REFUSAL_TEXT} {ans.searched.text}"
     assert ans.attribution is not None and ans.attribution.supported == 0
     # with the gate (the default) the model is not even asked
     gated, spy = local_answerer(sample_runtime, local_llm)
