@@ -17,6 +17,9 @@ and follow one protocol that makes ingest idempotent and crash-safe:
 5. the article records (text, metadata, content hash) are upserted — the commit marker;
 6. a new store generation is published (`coordination`).
 
+A write that fails with a store fault (a full disk) leaves the embedded view suspect: the next
+write reopens it first.
+
 **Reads** return only committed chunks: a chunk is visible when its article's record hash equals
 the chunk's version, so the chunks of a crashed ingest, of a delete in progress, or of the
 version being replaced are never retrieved. Record hashes are cached per generation.
@@ -50,7 +53,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.embed.base import Embedder
-from assistant.errors import LexicalUnavailableError
+from assistant.errors import LexicalUnavailableError, StoreUnavailableError
 from assistant.models import Article, Filters
 from assistant.settings import Settings
 from assistant.store import codec
@@ -97,6 +100,7 @@ class NewsStore:
         self._seen_stamp = self._coord.stamp()
         self._generation = state.generation
         self._stale = False
+        self._view_faulted = False
         self._last_reopen = time.monotonic()
         self._lexical_name = state.lexical_file or self._default_lexical_name()
         self._rebuilding: threading.Thread | None = None
@@ -479,14 +483,21 @@ class NewsStore:
         """The write lock, a view current with other processes' writes, then a new generation."""
         with self._coord.exclusive():
             state = self._coord.read()
-            if state.generation != self._generation:
+            if state.generation != self._generation or self._view_faulted:
                 if self._chroma.embedded:
                     self._chroma.reopen()  # our HNSW view must include their writes first
+                self._view_faulted = False
                 self._forget()
             if state.lexical_file and state.lexical_file != self._lexical_name:
                 self._switch_lexical(state.lexical_file)
             try:
                 yield
+            except StoreUnavailableError:
+                # A write that failed inside embedded Chroma (a full disk, above all) can leave
+                # one of its SQLite connections in an open transaction: every later write of
+                # this process would then wait on that lock for ever. A fresh view drops it.
+                self._view_faulted = True
+                raise
             finally:
                 self._publish()
 
