@@ -215,8 +215,8 @@ def query_md(data: dict[str, Any], m: dict[str, Any]) -> str:
         "# Query latency (no LLM)\n\n"
         f"{machine_line(m)}\n\n"
         f"{q['questions']} dev questions (as_of = asked_at), one at a time after {q['warmup']}"
-        " warm-up questions; wall-clock ms per call. `ask` = retrieval + extractive answer +"
-        " citation validation.\n\n"
+        " warm-up questions, each asked first, then searched; wall-clock ms per call. `ask` ="
+        " retrieval + extractive answer + citation validation.\n\n"
         + md_table(["level", "call", "p50", "p95", "p99", "mean", "load avg"], rows)
         + growth
         + "\n## ask by stage, p50 (ms)\n\n"

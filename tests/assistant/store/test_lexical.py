@@ -74,3 +74,23 @@ def test_prune_common_caps_the_rows_scored_in_a_large_index() -> None:
     assert prune_common(terms, df, total=20_000, max_df=0.1, max_rows=3000) == prune_common(
         terms, df, total=20_000, max_df=0.1
     )
+
+
+def test_pruning_sees_every_write_made_since_its_counts_were_cached(tmp_path: Path) -> None:
+    """Document frequencies are cached per connection; a write through this index or through
+    another one on the same file (another process, another thread) must move them."""
+    path = tmp_path / "lex.sqlite3"
+    reader, writer = LexicalIndex(path, max_df=0.3), LexicalIndex(path)
+    question = "alpha beta gamma delta"  # four terms: pruning applies above three
+    reader.add([_row(i, f"alpha filler {i}") for i in range(8)])
+    reader.add([_row(10, "beta"), _row(11, "gamma"), _row(12, "delta")])
+    # 11 rows, budget 3.3 rows: "alpha" (8 rows) is left out of the query.
+    assert {h.chunk_id for h in reader.search(question, 50)} == {"c10", "c11", "c12"}
+    # Another index on the file makes "alpha" rare (1 row of 24): a stale count (8) would
+    # still leave it out.
+    writer.delete_chunks([f"c{i}" for i in range(1, 8)])
+    writer.add([_row(100 + i, f"weather {i}") for i in range(20)])
+    assert {h.chunk_id for h in reader.search(question, 50)} == {"c0", "c10", "c11", "c12"}
+    # This index's own write makes "beta" common (41 rows): a stale count (1) would keep it.
+    reader.add([_row(200 + i, f"beta {i}") for i in range(40)])
+    assert {h.chunk_id for h in reader.search(question, 50)} == {"c0", "c11", "c12"}
