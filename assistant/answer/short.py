@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answer.citations import Span
 from assistant.answer.expected import Expected
@@ -170,6 +171,7 @@ def _singular(w: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 
 
+@lru_cache(maxsize=65536)  # called for every word around every candidate, a few hundred a question
 def _stem(w: str) -> str:
     return _singular(w.removesuffix("'s"))[:_STEM]
 
@@ -229,8 +231,8 @@ class _Question:
     def slot(self, around: _Around) -> float:
         if not (self.left or self.right):
             return 0.0
-        before = set(_stems_of(around.before)[-_SLOT - 2 :])
-        after = set(_stems_of(around.after)[: _SLOT + 2])
+        before = set(_first_stems(reversed(around.before), _SLOT + 2))
+        after = set(_first_stems(around.after, _SLOT + 2))
         hits = len(self.left & before) + len(self.right & after)
         return hits / (len(self.left) + len(self.right))
 
@@ -240,6 +242,18 @@ def _stems_of(ws: Sequence[str]) -> list[str]:
     left out."""
     bare = (w.removesuffix("'s") for w in ws)
     return [_stem(w) for w in bare if w not in STOPWORDS and len(w) > 1]
+
+
+def _first_stems(ws: Iterable[str], n: int) -> list[str]:
+    """The first `n` content stems of `ws` (as `_stems_of` makes them), reading no further."""
+    out: list[str] = []
+    for w in ws:
+        bare = w.removesuffix("'s")
+        if bare not in STOPWORDS and len(bare) > 1:
+            out.append(_stem(bare))
+            if len(out) == n:
+                break
+    return out
 
 
 def _content_stems(text: str) -> list[str]:

@@ -313,6 +313,11 @@ class NewsStore:
         hashes = self._committed([h.article_id for h in hits])
         return [h for h in hits if codec.visible(h, hashes.get(h.article_id))]
 
+    def committed(self, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
+        """The hits whose articles' records commit them, in order: the check `dense` and
+        `lexical` skip with `check=False`."""
+        return self._visible(list(hits))
+
     def _resolve_sources(self, filters: Filters) -> Filters:
         """Sources matched case-insensitively to the spellings the store holds."""
         if not filters.sources:
@@ -323,12 +328,19 @@ class NewsStore:
         return filters.model_copy(update={"sources": spellings})
 
     def dense(
-        self, vector: np.ndarray, n: int, filters: Filters | None = None, texts: bool = True
+        self,
+        vector: np.ndarray,
+        n: int,
+        filters: Filters | None = None,
+        texts: bool = True,
+        check: bool = True,
     ) -> list[ChunkHit]:
         """The `n` nearest committed chunks under `filters` (score: cosine), best first.
 
         Chroma returns ids and distances only; the hits' metadata (and texts, unless `texts` is
         False) come from the local chunk index, from Chroma only for ids it does not hold.
+        With `check=False` the commit check is left to the caller (`committed`), which then
+        must pass everything it keeps through it.
         """
         self.refresh()
         f = self._resolve_sources(filters or Filters())
@@ -342,7 +354,7 @@ class NewsStore:
         if missing:
             found.update((h.chunk_id, h) for h in self._chroma.get_chunks(missing))
         hits = [replace(found[i], score=scores[i]) for i in ids if i in found]
-        return self._visible(hits)
+        return self._visible(hits) if check else hits
 
     def _local_hits(self, ids: list[str], texts: bool) -> list[ChunkHit]:
         """Chunks of `ids` from the lexical index, without vectors ([] while it is rebuilt)."""
@@ -353,10 +365,15 @@ class NewsStore:
             return []
 
     def lexical(
-        self, text: str, n: int, filters: Filters | None = None, texts: bool = True
+        self,
+        text: str,
+        n: int,
+        filters: Filters | None = None,
+        texts: bool = True,
+        check: bool = True,
     ) -> list[ChunkHit]:
         """The `n` best committed chunks by BM25 under `filters`, with their vectors (texts
-        only if `texts`).
+        only if `texts`; the commit check left to the caller without `check`, as in `dense`).
 
         Raises `LexicalUnavailableError` while the index is being rebuilt.
         """
@@ -365,7 +382,7 @@ class NewsStore:
         since, until = _bounds(f)
         with self._reading_lexical() as lexical, self._timed("lexical"):
             hits = lexical.search(text, n, f, since, until, texts=texts)
-        return self._visible(hits)
+        return self._visible(hits) if check else hits
 
     def complete(self, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
         """`hits` with their texts and sentence vectors filled in (the few passages chosen from

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 
 from assistant.errors import LexicalUnavailableError
-from assistant.models import Filters, Query
+from assistant.models import Article, Filters, Query
 from assistant.retrieve.hybrid import DENSE_ONLY_NOTE, RRF_K, HybridRetriever
 from assistant.runtime import Runtime
-from assistant.store import ChunkHit, NewsStore
+from assistant.store import ArticleWrite, ChunkHit, NewsStore
+from assistant.store.chroma import ChromaAdapter
+from ingest.chunking import Chunker
 
 FEB26 = "On February 26, Trump told reporters"
 AS_OF = date(2025, 3, 10)
@@ -39,7 +41,12 @@ class _NoLexical(NewsStore):
     """The real store, its lexical index reported as being rebuilt."""
 
     def lexical(
-        self, text: str, n: int, filters: Filters | None = None, texts: bool = True
+        self,
+        text: str,
+        n: int,
+        filters: Filters | None = None,
+        texts: bool = True,
+        check: bool = True,
     ) -> list[ChunkHit]:
         raise LexicalUnavailableError("rebuilding")
 
@@ -58,3 +65,34 @@ def test_dense_only_while_the_lexical_index_is_rebuilt(sample_runtime: Runtime) 
 def test_k_passages_at_most(sample_runtime: Runtime, k: int) -> None:
     r = sample_runtime.desk.retrieve(Query(question="sanctions on Russia", as_of=AS_OF, k=k))
     assert len(r.passages) == k
+
+
+def test_a_crashed_ingests_chunks_are_never_chosen(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Candidates are checked for commit once chosen: the chunks of an ingest that died at its
+    commit marker (in Chroma and the lexical index, no record), the best match for the
+    question, are dropped and the choice made again."""
+    question = "Zebras escaped from the city zoo on Sunday night"
+    chunker = Chunker(200, 20)
+
+    def write(article: Article) -> None:
+        chunks = chunker.split(article)
+        vectors = runtime.embedder.embed([c.text for c in chunks])
+        runtime.store.write([ArticleWrite(article, chunks, vectors, article.content_hash)])
+
+    write(Article(id="zoo1", text="Keepers caught two zebras that left the city zoo on Sunday."))
+
+    def crash(*_: object) -> None:
+        raise KeyboardInterrupt("killed before the commit marker")
+
+    monkeypatch.setattr(ChromaAdapter, "put_articles", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write(Article(id="zoo2", text=question + ". " + question + "."))
+    monkeypatch.undo()
+    qvec = runtime.embedder.embed([question])[0]
+    assert runtime.store.dense(qvec, 5, check=False)[0].article_id == "zoo2"  # the best match
+    assert runtime.store.lexical(question, 5, check=False)[0].article_id == "zoo2"
+    for k in (1, 3):
+        r = runtime.desk.retrieve(Query(question=question, as_of=AS_OF, k=k))
+        assert [p.article_id for p in r.passages] == ["zoo1"]
