@@ -241,6 +241,11 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """`words(text)` with each word's start and end offsets in `text`."""
+    return [(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in _WORD.finditer(text)]
+
+
 def content_words(text: str) -> list[str]:
     """Words minus stopwords and single characters, in order, duplicates kept."""
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]

@@ -25,7 +25,7 @@ from assistant.answer.expected import Expected
 from assistant.answer.gazetteer import ALIASES, DEMONYMS
 from assistant.answer.spans import AnswerSpan, Vocabulary, answer_spans
 from assistant.models import Passage
-from assistant.text import STOPWORDS, words
+from assistant.text import STOPWORDS, word_spans, words
 
 _MAX_SUPPORT = 4
 _NEAR = 8  # words either side of a span that count as "near" it
@@ -269,8 +269,14 @@ class _Around:
     after: list[str]
 
     @classmethod
-    def of(cls, sentence: str, span: AnswerSpan) -> _Around:
-        return cls(words(sentence[: span.start]), words(sentence[span.end :]))
+    def of(cls, sentence: str, tokens: Sequence[tuple[int, int, str]], span: AnswerSpan) -> _Around:
+        """The words of `sentence[:start]` and `sentence[end:]`, from its `word_spans`; a span
+        ending inside a word ("Dubai" of "Dubai's") is read from the text, where that word's
+        rest counts as a word ("s")."""
+        a, b = span.start, span.end
+        if any(s < a < e or s < b < e for s, e, _ in tokens):
+            return cls(words(sentence[:a]), words(sentence[b:]))
+        return cls([w for _, e, w in tokens if e <= a], [w for s, _, w in tokens if s >= b])
 
 
 def restates(span: AnswerSpan, q: _Question) -> bool:
@@ -437,6 +443,7 @@ def candidates(
             ordinals=exp.ordinal,
         )
         seen: set[str] = set()
+        tokens = word_spans(s.text) if spans and s.span is not None else []
         for sp in spans:
             key = _canonical(sp.key)
             if key in seen or sp.key in sources or sp.text in DEMONYMS or restates(sp, q):
@@ -444,7 +451,7 @@ def candidates(
             seen.add(key)
             prox = adj = slot = 0.0
             if s.span is not None:  # quotable: a sentence, not a title
-                around = _Around.of(s.text, sp)
+                around = _Around.of(s.text, tokens, sp)
                 prox = _near(around, q.stems, _NEAR)
                 adj = _near(around, q.stems, _CLOSE)
                 slot = q.slot(around)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.expected import Kind
 from assistant.answer.gazetteer import ORG_ENDINGS, PERSON_TITLES, PLACE_ENDINGS, PLACES
@@ -208,6 +209,7 @@ _EVENT_ENDINGS = frozenset(
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+@lru_cache(maxsize=65536)  # names recur across a question's sentences and across questions
 def _key(text: str) -> str:
     words = [w for w in re.split(r"\s+", _POSSESSIVE.sub("", text).replace("’", "'")) if w]
     while words and (words[0] in PERSON_TITLES or words[0].lower() in ("the", "a", "an")):
