@@ -22,7 +22,9 @@ write reopens it first.
 
 **Reads** return only committed chunks: a chunk is visible when its article's record hash equals
 the chunk's version, so the chunks of a crashed ingest, of a delete in progress, or of the
-version being replaced are never retrieved. Record hashes are cached per generation.
+version being replaced are never retrieved. Record hashes are cached per generation. A caller
+ranking many candidates to keep a few (retrieval) may read them with `check=False` and pass the
+ones it keeps through `committed()`: one small read instead of one per candidate's article.
 
 **Other processes' writes** are seen within about `store_refresh_s`: every read `stat`s the
 published state (microseconds); when the generation changed, the commit cache is dropped and
