@@ -33,6 +33,7 @@ from chromadb.api.client import Client as ChromaClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.config import System
+from chromadb.errors import InternalError as ChromaInternalError
 from chromadb.errors import NotFoundError
 from chromadb.telemetry.product import ProductTelemetryClient
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -49,6 +50,15 @@ from assistant.store.types import ArticleSummary, ArticleWrite, ChunkHit
 from assistant.stories.grouping import Member
 
 log = logging.getLogger(__name__)
+
+# What a query of this process raises when it opens a collection's HNSW segment while another
+# process's embedded Chroma is writing its files (`IndexInFluxError`).
+_INDEX_IN_FLUX = "Error creating hnsw segment reader"
+
+
+class IndexInFluxError(StoreUnavailableError):
+    """Another process is writing the HNSW files this query opened: retry after its write."""
+
 
 # Chroma caps a single add/upsert/get; stay well below it.
 _MAX_BATCH = 4000
@@ -422,12 +432,19 @@ class ChromaAdapter:
         """(chunk id, cosine) of the nearest chunks, best first: distances only, so Chroma
         reads no documents or metadata (the caller has them locally, or asks `get_chunks`)."""
         with self._call() as (chunks, _):
-            res = chunks.query(
-                query_embeddings=[vector],
-                n_results=n,
-                where=where_clause(filters, since, until),
-                include=["distances"],
-            )
+            try:
+                res = chunks.query(
+                    query_embeddings=[vector],
+                    n_results=n,
+                    where=where_clause(filters, since, until),
+                    include=["distances"],
+                )
+            except ChromaInternalError as exc:
+                if self.embedded and _INDEX_IN_FLUX in str(exc):
+                    raise IndexInFluxError(
+                        "the vector index is being written by another process: retry in a moment"
+                    ) from exc
+                raise
         dists = cast(list[list[float]], res["distances"])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], dists, strict=False)]
 

