@@ -16,8 +16,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,39 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def _sample_store(data: Path) -> None:
     done = _cli("ingest", "--data-dir", str(data), str(SAMPLE_ARTICLE))
     assert done.returncode == 0, done.stderr
+
+
+@dataclass
+class _Asked:
+    statuses: dict[int, int] = field(default_factory=dict)
+    bodies: list[str] = field(default_factory=list)  # of the responses that were not a 200
+
+
+@contextmanager
+def _asking(url: str, requests: list[tuple[str, dict[str, Any]]]) -> Iterator[_Asked]:
+    """Two threads posting `requests` (path, body) in turn, without pause, until the block
+    ends; what they got is counted in the yielded `_Asked`."""
+    asked = _Asked()
+    stop = threading.Event()
+
+    def ask() -> None:
+        with httpx.Client(base_url=url, timeout=120) as c:
+            while not stop.is_set():
+                for path, body in requests:
+                    r = c.post(path, json=body)
+                    asked.statuses[r.status_code] = asked.statuses.get(r.status_code, 0) + 1
+                    if r.status_code != 200:
+                        asked.bodies.append(r.text[:300])
+
+    askers = [threading.Thread(target=ask) for _ in range(2)]
+    for t in askers:
+        t.start()
+    try:
+        yield asked
+    finally:
+        stop.set()
+        for t in askers:
+            t.join()
 
 
 def _zoo_file(tmp: Path) -> Path:
@@ -263,8 +299,6 @@ def test_ingest_killed_before_its_commit_is_never_read(tmp_path: Path) -> None:
 
 def test_every_request_is_a_200_while_other_processes_write(tmp_path: Path) -> None:
     """Questions asked without pause while CLI ingests and a delete run beside the server."""
-    import threading
-
     data = tmp_path / "data"
     _sample_store(data)
     with DEV_CORPUS.open() as f:
@@ -277,35 +311,19 @@ def test_every_request_is_a_200_while_other_processes_write(tmp_path: Path) -> N
         f.write_text(json.dumps(r) + "\n")
         files.append(f)
     env = {"NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
-    statuses: dict[int, int] = {}
-    bodies: list[str] = []
-    stop = threading.Event()
-    with start_serve(data, tmp_path / "logs", env=env) as server:
-
-        def ask() -> None:
-            with httpx.Client(base_url=server.url, timeout=120) as c:
-                while not stop.is_set():
-                    for path, body in (("/v1/search", ZOO_QUESTION), ("/v1/ask", FEB26_QUESTION)):
-                        r = c.post(path, json=body)
-                        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-                        if r.status_code != 200:
-                            bodies.append(r.text[:300])
-
-        askers = [threading.Thread(target=ask) for _ in range(2)]
-        for t in askers:
-            t.start()
-        try:
-            for f in files:
-                assert _cli("ingest", "--data-dir", str(data), str(f)).returncode == 0
-            gone = _cli("delete", "--data-dir", str(data), records[200]["id"], records[201]["id"])
-            assert gone.returncode == 0, gone.stderr
-            time.sleep(2)
-        finally:
-            stop.set()
-            for t in askers:
-                t.join()
+    questions = [("/v1/search", ZOO_QUESTION), ("/v1/ask", FEB26_QUESTION)]
+    with (
+        start_serve(data, tmp_path / "logs", env=env) as server,
+        _asking(server.url, questions) as asked,
+    ):
+        for f in files:
+            assert _cli("ingest", "--data-dir", str(data), str(f)).returncode == 0
+        gone = _cli("delete", "--data-dir", str(data), records[200]["id"], records[201]["id"])
+        assert gone.returncode == 0, gone.stderr
+        time.sleep(2)
         ready = httpx.get(server.url + "/readyz").json()
-    assert statuses.get(200, 0) > 0 and set(statuses) == {200}, (statuses, bodies[:3])
+    statuses = asked.statuses
+    assert statuses.get(200, 0) > 0 and set(statuses) == {200}, (statuses, asked.bodies[:3])
     assert ready["articles"] == 1 + len(files) - 2
     figure("requests while other processes wrote (all 200)", statuses[200])
 
@@ -314,17 +332,12 @@ def test_every_request_is_a_200_while_a_watcher_keeps_writing(tmp_path: Path) ->
     """`newsdesk watch` is a writer that stays up: its embedded Chroma writes the HNSW files
     now and then, and a server query that opened them meanwhile failed inside Chroma ("Error
     creating hnsw segment reader", ~4% of queries while articles arrived every 0.15 s)."""
-    import threading
-
     data = tmp_path / "data"  # empty at the start, as a new deployment's (HNSW not yet on disk)
     with DEV_CORPUS.open() as f:
         records = [json.loads(line) for line in f]
     records.sort(key=lambda r: (len(r["text"]), r["id"]))
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    statuses: dict[int, int] = {}
-    bodies: list[str] = []
-    stop = threading.Event()
     env = {"NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
     watch = subprocess.Popen(
         cli_command("watch", "--data-dir", str(data), "--scan-interval", "0.1", str(inbox)),
@@ -333,36 +346,23 @@ def test_every_request_is_a_200_while_a_watcher_keeps_writing(tmp_path: Path) ->
         stderr=subprocess.PIPE,
         text=True,
     )
+    question = [("/v1/search", {"question": "what did officials say"})]
     try:
-        with start_serve(data, tmp_path / "logs", env=env) as server:
-
-            def ask() -> None:
-                with httpx.Client(base_url=server.url, timeout=120) as c:
-                    while not stop.is_set():
-                        r = c.post("/v1/search", json={"question": "what did officials say"})
-                        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-                        if r.status_code != 200:
-                            bodies.append(r.text[:300])
-
-            askers = [threading.Thread(target=ask) for _ in range(2)]
-            for t in askers:
-                t.start()
-            try:
-                for i, r in enumerate(records[300:340]):
-                    (inbox / f"a{i}.jsonl").write_text(json.dumps(r) + "\n")
-                    time.sleep(0.15)
-
-                deadline = time.monotonic() + 90
-                while httpx.get(server.url + "/readyz").json()["articles"] < 40:
-                    assert time.monotonic() < deadline, "the watcher did not bring all 40"
-                    time.sleep(0.2)
-            finally:
-                stop.set()
-                for t in askers:
-                    t.join()
+        with (
+            start_serve(data, tmp_path / "logs", env=env) as server,
+            _asking(server.url, question) as asked,
+        ):
+            for i, r in enumerate(records[300:340]):
+                (inbox / f"a{i}.jsonl").write_text(json.dumps(r) + "\n")
+                time.sleep(0.15)
+            deadline = time.monotonic() + 90
+            while httpx.get(server.url + "/readyz").json()["articles"] < 40:
+                assert time.monotonic() < deadline, "the watcher did not bring all 40"
+                time.sleep(0.2)
     finally:
         watch.terminate()
         _, err = watch.communicate(timeout=60)
-    assert statuses.get(200, 0) > 100 and set(statuses) == {200}, (statuses, bodies[:3])
+    statuses = asked.statuses
+    assert statuses.get(200, 0) > 100 and set(statuses) == {200}, (statuses, asked.bodies[:3])
     assert "Traceback" not in err, err[-2000:]
     figure("requests while a watcher kept writing (all 200)", statuses[200])
