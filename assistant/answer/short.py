@@ -231,27 +231,21 @@ class _Question:
     def slot(self, around: _Around) -> float:
         if not (self.left or self.right):
             return 0.0
-        before = set(_first_stems(reversed(around.before), _SLOT + 2))
-        after = set(_first_stems(around.after, _SLOT + 2))
+        before = set(_stems_of(reversed(around.before), _SLOT + 2))
+        after = set(_stems_of(around.after, _SLOT + 2))
         hits = len(self.left & before) + len(self.right & after)
         return hits / (len(self.left) + len(self.right))
 
 
-def _stems_of(ws: Sequence[str]) -> list[str]:
-    """Content stems of `words(...)` output: possessives dropped, stopwords and single letters
-    left out."""
-    bare = (w.removesuffix("'s") for w in ws)
-    return [_stem(w) for w in bare if w not in STOPWORDS and len(w) > 1]
-
-
-def _first_stems(ws: Iterable[str], n: int) -> list[str]:
-    """The first `n` content stems of `ws` (as `_stems_of` makes them), reading no further."""
+def _stems_of(ws: Iterable[str], limit: int | None = None) -> list[str]:
+    """Content stems of `words(...)` output, in order: possessives dropped, stopwords and single
+    letters left out; the first `limit` only (reading no further) when given."""
     out: list[str] = []
     for w in ws:
         bare = w.removesuffix("'s")
         if bare not in STOPWORDS and len(bare) > 1:
             out.append(_stem(bare))
-            if len(out) == n:
+            if len(out) == limit:
                 break
     return out
 
