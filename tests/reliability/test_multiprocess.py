@@ -92,6 +92,12 @@ def _asking(url: str, requests: list[tuple[str, dict[str, Any]]]) -> Iterator[_A
             t.join()
 
 
+def _dev_records_shortest_first() -> list[dict[str, Any]]:
+    with DEV_CORPUS.open() as f:
+        records = [json.loads(line) for line in f]
+    return sorted(records, key=lambda r: (len(r["text"]), r["id"]))
+
+
 def _zoo_file(tmp: Path) -> Path:
     path = tmp / "new" / "zoo.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -301,9 +307,7 @@ def test_every_request_is_a_200_while_other_processes_write(tmp_path: Path) -> N
     """Questions asked without pause while CLI ingests and a delete run beside the server."""
     data = tmp_path / "data"
     _sample_store(data)
-    with DEV_CORPUS.open() as f:
-        records = [json.loads(line) for line in f]
-    records.sort(key=lambda r: (len(r["text"]), r["id"]))
+    records = _dev_records_shortest_first()
     files = []
     for i, r in enumerate(records[200:208]):
         f = tmp_path / "in" / f"a{i}.jsonl"
@@ -333,19 +337,18 @@ def test_every_request_is_a_200_while_a_watcher_keeps_writing(tmp_path: Path) ->
     now and then, and a server query that opened them meanwhile failed inside Chroma ("Error
     creating hnsw segment reader", ~4% of queries while articles arrived every 0.15 s)."""
     data = tmp_path / "data"  # empty at the start, as a new deployment's (HNSW not yet on disk)
-    with DEV_CORPUS.open() as f:
-        records = [json.loads(line) for line in f]
-    records.sort(key=lambda r: (len(r["text"]), r["id"]))
+    records = _dev_records_shortest_first()
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     env = {"NEWSDESK_RATE_LIMIT_PER_MINUTE": "0"}
-    watch = subprocess.Popen(
-        cli_command("watch", "--data-dir", str(data), "--scan-interval", "0.1", str(inbox)),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    watch_log = tmp_path / "watch.log"  # a file, not a pipe: nothing reads it until the end
+    with watch_log.open("w") as log:
+        watch = subprocess.Popen(
+            cli_command("watch", "--data-dir", str(data), "--scan-interval", "0.1", str(inbox)),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     question = [("/v1/search", {"question": "what did officials say"})]
     try:
         with (
@@ -361,7 +364,8 @@ def test_every_request_is_a_200_while_a_watcher_keeps_writing(tmp_path: Path) ->
                 time.sleep(0.2)
     finally:
         watch.terminate()
-        _, err = watch.communicate(timeout=60)
+        watch.wait(timeout=60)
+    err = watch_log.read_text()
     statuses = asked.statuses
     assert statuses.get(200, 0) > 100 and set(statuses) == {200}, (statuses, asked.bodies[:3])
     assert "Traceback" not in err, err[-2000:]
