@@ -158,11 +158,17 @@ def record_hash(meta: Mapping[str, Any] | None) -> str:
 
 
 def visible(hit: ChunkHit, committed_hash: str | None) -> bool:
-    """Whether a chunk belongs to the committed version of its article.
+    """Whether a chunk belongs to the committed version of its article (`current`)."""
+    return current(hit.version, committed_hash)
 
-    `committed_hash` is the article record's hash (None: no record). A chunk written before
-    chunks carried their version is visible while its article is committed at all.
+
+def current(version: str | None, committed_hash: str | None) -> bool:
+    """Whether rows of this version belong to the committed version of their article.
+
+    `committed_hash` is the article record's hash (None or "": no committed record). Rows
+    written before chunks carried their version (None) are current while the article is
+    committed at all.
     """
     if not committed_hash:
         return False
-    return hit.version is None or hit.version == committed_hash
+    return version is None or version == committed_hash

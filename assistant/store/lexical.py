@@ -46,7 +46,7 @@ from assistant.models import Filters
 from assistant.store.codec import int_to_date
 from assistant.store.faults import FULL_DISK, disk_full
 from assistant.store.sentences import SentenceVectors, pack, unpack
-from assistant.store.types import ChunkHit
+from assistant.store.types import ArticleSummary, ChunkHit
 from assistant.text import content_words
 
 LAYOUT = "5"
@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS rows (
 CREATE TABLE IF NOT EXISTS sentences (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS rows_article ON rows (article_id);
 CREATE INDEX IF NOT EXISTS rows_source ON rows (source_key);
+CREATE INDEX IF NOT EXISTS rows_story ON rows (story);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -441,6 +442,34 @@ class LexicalIndex:
             str(i): (str(text), unpack(data) if isinstance(data, bytes) else None)
             for i, text, data in rows
         }
+
+    def story_articles(self, story_ids: Sequence[str]) -> list[tuple[ArticleSummary, str | None]]:
+        """(summary, version) of each article with chunks in these stories, committed or not
+        (the caller checks the versions)."""
+        if not story_ids:
+            return []
+        with self._faults():
+            sql = (
+                "SELECT article_id, version, title, source, url, published, story, count(*)"
+                " FROM rows WHERE story IN (SELECT value FROM json_each(?))"
+                " GROUP BY article_id, version"
+            )
+            rows = self._conn().execute(sql, (json.dumps(list(story_ids)),)).fetchall()
+        return [
+            (
+                ArticleSummary(
+                    id=str(article_id),
+                    title=str(title) or None,
+                    source=str(source) or None,
+                    url=str(url) or None,
+                    published=int_to_date(published),
+                    chunks=int(n),
+                    story=str(story),
+                ),
+                str(version) if version else None,
+            )
+            for article_id, version, title, source, url, published, story, n in rows
+        ]
 
     def _prune(self, terms: list[str]) -> list[str]:
         if (self.max_df >= 1.0 and not self.max_rows) or len(terms) <= _MIN_TERMS:

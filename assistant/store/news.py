@@ -22,7 +22,8 @@ write reopens it first.
 
 **Reads** return only committed chunks: a chunk is visible when its article's record hash equals
 the chunk's version, so the chunks of a crashed ingest, of a delete in progress, or of the
-version being replaced are never retrieved. Record hashes are cached per generation. A caller
+version being replaced are never retrieved. Record hashes are cached per generation, and so are
+the few records a commit check of chosen passages reads whole (validation reads them next). A caller
 ranking many candidates to keep a few (retrieval) may read them with `check=False` and pass the
 ones it keeps through `committed()`: one small read instead of one per candidate's article.
 
@@ -79,6 +80,12 @@ from assistant.stories.minhash import fingerprint
 log = logging.getLogger(__name__)
 
 _FLUX_TRIES = 5  # tries on the current view before a fresh one
+_WHOLE_RECORDS = 16
+"""A commit check of at most this many articles reads their whole records: for a few ids that
+costs what reading their hashes does (~1.3 ms in Chroma either way), and the validation of the
+answer's citations that follows then reads nothing."""
+_RECORDS_KEPT = 64  # whole records cached per generation (cleared when full)
+_RECORD_CHARS = 200_000  # longer articles are not cached: at most ~13 MB of texts
 
 TimingHook = Callable[[str, float], None]
 """Called with (operation, milliseconds) after each timed store operation (benchmarks)."""
@@ -96,6 +103,7 @@ class NewsStore:
         self._heal_lock = threading.Lock()
         self._rebuild_lock = threading.Lock()
         self._commits: dict[str, str] = {}
+        self._records: dict[str, tuple[Article, str]] = {}
         self._commits_at = time.monotonic()
         self._sources: dict[str, int] | None = None
         self._grouper: StoryGrouper | None = None
@@ -196,6 +204,7 @@ class NewsStore:
 
     def _forget(self) -> None:
         self._commits = {}
+        self._records = {}
         self._commits_at = time.monotonic()
         self._sources = None
         self._grouper = None
@@ -302,16 +311,28 @@ class NewsStore:
                 ) from exc
 
     # --- committed reads ----------------------------------------------------------------------
-    def _committed(self, article_ids: Sequence[str]) -> dict[str, str]:
-        """Record hash per article id ("" or absent: not committed), cached per generation."""
+    def _committed(self, article_ids: Sequence[str], whole: bool = False) -> dict[str, str]:
+        """Record hash per article id ("" or absent: not committed), cached per generation;
+        with `whole`, the records are read whole and kept for `articles`."""
         cache = self._commits
         missing = [a for a in dict.fromkeys(article_ids) if a not in cache]
         if missing:
             with self._timed("commit_check"):
-                found = self._chroma.article_hashes(missing)
+                if whole:
+                    records = self._chroma.get_articles(missing)
+                    found = {i: h for i, (_, h) in records.items()}
+                    self._keep(records)
+                else:
+                    found = self._chroma.article_hashes(missing)
             for a in missing:
                 cache[a] = found.get(a, "")
         return {a: cache.get(a, "") for a in article_ids}
+
+    def _keep(self, records: dict[str, tuple[Article, str]]) -> None:
+        kept = self._records
+        if len(kept) + len(records) > _RECORDS_KEPT:
+            kept.clear()  # threads may race here: the cache is only ever a shortcut
+        kept.update((i, r) for i, r in records.items() if r[1] and len(r[0].text) <= _RECORD_CHARS)
 
     def _visible(self, hits: list[ChunkHit]) -> list[ChunkHit]:
         hashes = self._committed([h.article_id for h in hits])
@@ -319,8 +340,11 @@ class NewsStore:
 
     def committed(self, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
         """The hits whose articles' records commit them, in order: the check `dense` and
-        `lexical` skip with `check=False`."""
-        return self._visible(list(hits))
+        `lexical` skip with `check=False`. The records of a few articles are read whole, so
+        `articles` (validating citations of these hits) needs no second read."""
+        ids = [h.article_id for h in hits]
+        hashes = self._committed(ids, whole=len(set(ids)) <= _WHOLE_RECORDS)
+        return [h for h in hits if codec.visible(h, hashes.get(h.article_id))]
 
     def _resolve_sources(self, filters: Filters) -> Filters:
         """Sources matched case-insensitively to the spellings the store holds."""
@@ -441,11 +465,18 @@ class NewsStore:
         return self.articles([article_id]).get(article_id)
 
     def articles(self, ids: Sequence[str]) -> dict[str, Article]:
-        """The committed articles among `ids`."""
+        """The committed articles among `ids` (a record `committed` read whole is taken from
+        the cache while it is still the committed version)."""
         self.refresh()
-        with self._timed("articles"):
-            got = self._chroma.get_articles(list(dict.fromkeys(ids)))
-        return {i: a for i, (a, h) in got.items() if h}
+        wanted = list(dict.fromkeys(ids))
+        kept, commits = self._records, self._commits
+        out = {i: kept[i][0] for i in wanted if i in kept and kept[i][1] == commits.get(i)}
+        missing = [i for i in wanted if i not in out]
+        if missing:
+            with self._timed("articles"):
+                got = self._chroma.get_articles(missing)
+            out.update((i, a) for i, (a, h) in got.items() if h)
+        return out
 
     def list_articles(self, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
         """A page of committed articles' metadata, in storage order (the order they were first
@@ -612,19 +643,28 @@ class NewsStore:
 
     def story(self, story_id: str) -> list[ArticleSummary]:
         """The committed articles of a story, earliest published first ([] for an unknown id)."""
-        self.refresh()
-        got = self._chroma.story_articles([story_id])
-        return sorted(got, key=lambda s: (s.published or date.max, s.source or "", s.id))
+        return self.stories([story_id])[story_id]
 
     def stories(self, story_ids: Sequence[str]) -> dict[str, list[ArticleSummary]]:
-        """The committed articles of each story asked for (one read for all)."""
+        """The committed articles of each story asked for, earliest published first.
+
+        Members come from the lexical index's story column (indexed: ~0.1 ms, where Chroma scans
+        every record's metadata: 2–6 ms at 100k chunks) and pass the commit check; from Chroma
+        while the index is rebuilt."""
         self.refresh()
         out: dict[str, list[ArticleSummary]] = {s: [] for s in story_ids}
-        for summary in self._chroma.story_articles(list(story_ids)):
+        try:
+            with self._reading_lexical() as lexical, self._timed("story_members"):
+                found = lexical.story_articles(list(out))
+            hashes = self._committed([a.id for a, _ in found])
+            members = [a for a, v in found if codec.current(v, hashes[a.id])]
+        except LexicalUnavailableError:
+            members = self._chroma.story_articles(list(out))
+        for summary in members:
             if summary.story in out:
                 out[summary.story].append(summary)
-        for members in out.values():
-            members.sort(key=lambda s: (s.published or date.max, s.source or "", s.id))
+        for listed in out.values():
+            listed.sort(key=lambda s: (s.published or date.max, s.source or "", s.id))
         return out
 
     def delete(self, article_ids: Sequence[str]) -> list[str]:

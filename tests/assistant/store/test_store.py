@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.embed.base import Embedder
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.errors import EmbedderMismatchError, LexicalUnavailableError
 from assistant.models import Article, Filters
@@ -21,9 +22,13 @@ from ingest.chunking import Chunker
 
 
 def _write(rt: Runtime, article: Article) -> list[str]:
+    return _write_with(rt.store, rt.embedder, article)
+
+
+def _write_with(store: NewsStore, embedder: Embedder, article: Article) -> list[str]:
     chunks = Chunker(200, 20).split(article)
-    vectors = rt.embedder.embed([c.text for c in chunks])
-    rt.store.write([ArticleWrite(article, chunks, vectors, article.content_hash)])
+    vectors = embedder.embed([c.text for c in chunks])
+    store.write([ArticleWrite(article, chunks, vectors, article.content_hash)])
     return [c.id for c in chunks]
 
 
@@ -183,6 +188,23 @@ def test_a_write_by_another_store_is_seen(
     assert reader.dense(q, 5)[0].article_id == "art1"
     runtime.store.delete(["art1"])
     assert reader.lexical("inflation", 5) == [] and reader.dense(q, 5) == []
+
+
+def test_records_a_commit_check_read_are_never_served_stale(
+    runtime: Runtime, settings: Settings, embedder: MiniLMEmbedder
+) -> None:
+    """`committed` reads a few records whole and `articles` takes them from there (validation
+    reads nothing more): a rewrite in another process's store, or in this one, is read afresh."""
+    reader = NewsStore(settings.model_copy(update={"store_refresh_s": 0.0}), embedder)
+    other = NewsStore(settings, embedder)  # another process's store on the same data dir
+    changed = TEXT.replace("9 percent", "8.6 percent")
+    for text, writer in ((TEXT, runtime.store), (changed, other), (TEXT, runtime.store)):
+        _write_with(writer, embedder, _article(text))
+        for store in (runtime.store, reader):
+            assert store.articles(["art1"])["art1"].text == text  # before any commit check
+            hits = store.lexical("inflation", 5, check=False)
+            assert [h.article_id for h in store.committed(hits)] == ["art1"]
+            assert store.articles(["art1"])["art1"].text == text
 
 
 class _OtherEmbedder:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.embed.onnx_minilm import MiniLMEmbedder
+from assistant.errors import LexicalUnavailableError
 from assistant.models import Article
 from assistant.runtime import Runtime
 from assistant.service import make_query
@@ -147,3 +148,35 @@ def test_articles_written_directly_get_stories_too(runtime: Runtime) -> None:
         runtime.ingestor.run([a])
     by_id = {s.id: s.story for s in runtime.store.list_articles()}
     assert by_id["direct0"] is not None and by_id["direct0"] == by_id["direct1"]
+
+
+def test_a_storys_members_are_its_committed_copies_with_or_without_the_lexical_index(
+    runtime: Runtime, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Members are read from the lexical index's story column: the copy of an ingest that died
+    before its commit marker (its rows are already there) is no member, and the summaries are
+    the records' own — the same as Chroma gives while the index is being rebuilt."""
+    ingest_into(runtime, [corpus])
+    store = runtime.store
+    story = _stories(store)["https://wire.example/flood"]
+    assert story is not None
+    late = dict(records()[0], url="https://late.example/flood", source="late.example")
+    items = list(load_paths([write_corpus(tmp_path / "late.jsonl", [late])]))
+
+    def fail(self: ChromaAdapter, records: object) -> None:
+        raise RuntimeError("died before the commit marker")
+
+    with monkeypatch.context() as m:
+        m.setattr(ChromaAdapter, "put_articles", fail)
+        with pytest.raises(RuntimeError):
+            runtime.ingestor.run(items)
+    written = store.lexical("Aster River Millbrook", 50, check=False)
+    assert any(h.url == late["url"] for h in written)  # its rows are in the index
+    from_records = [s for s in store.list_articles(limit=100) if s.story == story]
+    members = store.story(story)
+    assert {m.url for m in members} == WIRE_URLS
+    assert sorted(members, key=lambda s: s.id) == sorted(from_records, key=lambda s: s.id)
+    monkeypatch.setattr(store, "_rebuilding", object())  # reads as "being rebuilt"
+    with pytest.raises(LexicalUnavailableError):
+        store.lexical("Aster River", 5)
+    assert store.story(story) == members
