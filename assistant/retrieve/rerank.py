@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from assistant.dates import mention_overlap
 from assistant.dates.calendar_math import shift
@@ -99,11 +100,16 @@ def _future(c: Candidate, plan: QueryPlan) -> float:
     return 1.0 if pub is not None and pub > shift(plan.as_of, 1) else 0.0
 
 
+@lru_cache(maxsize=16384)
+def _title_words(title: str) -> frozenset[str]:
+    # Candidates share titles (an article's chunks, syndicated copies): worth remembering.
+    return frozenset(content_words(title))
+
+
 def _title(c: Candidate, q_words: set[str]) -> float:
     if not q_words:
         return 0.0
-    title = set(content_words(c.hit.title or ""))
-    return len(q_words & title) / len(q_words)
+    return len(q_words & _title_words(c.hit.title or "")) / len(q_words)
 
 
 class Reranker:
@@ -136,7 +142,10 @@ class Reranker:
 
 def diversify(ranked: list[Candidate], k: int) -> list[Candidate]:
     """Greedy top-k that discounts each further chunk of an article already chosen, and each
-    chunk of another article of a story already chosen (a copy adds no new source)."""
+    chunk of another article of a story already chosen (a copy adds no new source).
+
+    `ranked` is best first (by `score`): a discount only lowers a score, so each pick stops
+    at the first candidate whose own score cannot beat the best discounted one found."""
     pool = list(ranked)
     chosen: list[Candidate] = []
     per_article: dict[str, int] = {}
@@ -148,7 +157,13 @@ def diversify(ranked: list[Candidate], k: int) -> list[Candidate]:
         return score - (_SAME_STORY_DISCOUNT if copies else 0.0)
 
     while pool and len(chosen) < k:
-        best_i = max(range(len(pool)), key=lambda i: discounted(pool[i]))
+        best_i, best = 0, discounted(pool[0])
+        for i in range(1, len(pool)):
+            if pool[i].score <= best:
+                break
+            d = discounted(pool[i])
+            if d > best:
+                best_i, best = i, d
         c = pool.pop(best_i)
         chosen.append(c)
         per_article[c.article_id] = per_article.get(c.article_id, 0) + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from datetime import date
 
 from assistant.models import Query
@@ -80,3 +82,40 @@ def test_diversify_discounts_further_chunks_of_a_chosen_article() -> None:
     assert [c.hit.chunk_id for c in chosen] == ["a:0", "b:0"]
     assert [c.hit.chunk_id for c in diversify(cands, 10)] == ["a:0", "b:0", "a:1", "a:2"]
     assert diversify([], 3) == []
+
+
+def _exhaustive(ranked: list[Candidate], k: int) -> list[str]:
+    """The greedy choice scoring every remaining candidate at every step (what the early stop
+    of `diversify` must equal)."""
+    pool, chosen = list(ranked), []
+    per_article: dict[str, int] = {}
+    stories: dict[str, set[str]] = {}
+    while pool and len(chosen) < k:
+
+        def d(c: Candidate) -> float:
+            copies = stories.get(c.hit.story or "", set()) - {c.article_id}
+            return c.score - 0.08 * per_article.get(c.article_id, 0) - (0.3 if copies else 0.0)
+
+        c = pool.pop(max(range(len(pool)), key=lambda i: d(pool[i])))
+        chosen.append(c.hit.chunk_id)
+        per_article[c.article_id] = per_article.get(c.article_id, 0) + 1
+        if c.hit.story:
+            stories.setdefault(c.hit.story, set()).add(c.article_id)
+    return chosen
+
+
+def test_diversify_stops_early_yet_chooses_as_an_exhaustive_greedy_would() -> None:
+    rng = random.Random(7)
+    for trial in range(300):
+        cands = []
+        for i in range(rng.randint(1, 60)):
+            article = f"a{rng.randint(0, 12)}"
+            c = _cand(f"{article}:{i}", article)
+            c.hit = dataclasses.replace(c.hit, story=f"s{rng.randint(0, 6)}" if i % 3 else None)
+            # coarse scores make ties common: the first of equals must still win
+            c.score = round(rng.random(), 1 if trial % 2 else 3)
+            cands.append(c)
+        ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+        for k in (1, 5, 50):
+            got = [c.hit.chunk_id for c in diversify(ranked, k)]
+            assert got == _exhaustive(ranked, k), (trial, k)
