@@ -104,6 +104,7 @@ class NewsStore:
         self._rebuild_lock = threading.Lock()
         self._commits: dict[str, str] = {}
         self._records: dict[str, tuple[Article, str]] = {}
+        self._epoch = 0  # this process's writes begun + ended: a read's cache entry may be stale
         self._commits_at = time.monotonic()
         self._sources: dict[str, int] | None = None
         self._grouper: StoryGrouper | None = None
@@ -316,19 +317,28 @@ class NewsStore:
         with `whole`, the records are read whole and kept for `articles`."""
         cache = self._commits
         missing = [a for a in dict.fromkeys(article_ids) if a not in cache]
+        found: dict[str, str] = {}
         if missing:
+            epoch = self._epoch
+            records: dict[str, tuple[Article, str]] = {}
             with self._timed("commit_check"):
                 if whole:
                     records = self._chroma.get_articles(missing)
-                    found = {i: h for i, (_, h) in records.items()}
-                    self._keep(records)
+                    hashes = {i: h for i, (_, h) in records.items()}
                 else:
-                    found = self._chroma.article_hashes(missing)
-            for a in missing:
-                cache[a] = found.get(a, "")
-        return {a: cache.get(a, "") for a in article_ids}
+                    hashes = self._chroma.article_hashes(missing)
+            found = {a: hashes.get(a, "") for a in missing}
+            self._remember(epoch, found, records)
+        return {a: found[a] if a in found else cache.get(a, "") for a in article_ids}
 
-    def _keep(self, records: dict[str, tuple[Article, str]]) -> None:
+    def _remember(
+        self, epoch: int, hashes: dict[str, str], records: dict[str, tuple[Article, str]]
+    ) -> None:
+        """Cache what a read found — unless a write of this process began or ended since the
+        read began: it may have committed a newer version than the read saw."""
+        if epoch != self._epoch:
+            return
+        self._commits.update(hashes)
         kept = self._records
         if len(kept) + len(records) > _RECORDS_KEPT:
             kept.clear()  # threads may race here: the cache is only ever a shortcut
@@ -465,16 +475,20 @@ class NewsStore:
         return self.articles([article_id]).get(article_id)
 
     def articles(self, ids: Sequence[str]) -> dict[str, Article]:
-        """The committed articles among `ids` (a record `committed` read whole is taken from
-        the cache while it is still the committed version)."""
+        """The committed articles among `ids`. A few records read here or whole by `committed`
+        are kept for the generation and served while they are the committed version (a quoted
+        article is often quoted again)."""
         self.refresh()
         wanted = list(dict.fromkeys(ids))
         kept, commits = self._records, self._commits
         out = {i: kept[i][0] for i in wanted if i in kept and kept[i][1] == commits.get(i)}
         missing = [i for i in wanted if i not in out]
         if missing:
+            epoch = self._epoch
             with self._timed("articles"):
                 got = self._chroma.get_articles(missing)
+            if len(missing) <= _WHOLE_RECORDS:
+                self._remember(epoch, {i: h for i, (_, h) in got.items()}, got)
             out.update((i, a) for i, (a, h) in got.items() if h)
         return out
 
@@ -549,6 +563,7 @@ class NewsStore:
     def _writing(self) -> Iterator[None]:
         """The write lock, a view current with other processes' writes, then a new generation."""
         with self._coord.exclusive():
+            self._epoch += 1
             state = self._coord.read()
             if state.generation != self._generation or self._view_faulted:
                 if self._chroma.embedded:
@@ -566,6 +581,7 @@ class NewsStore:
                 self._view_faulted = True
                 raise
             finally:
+                self._epoch += 1
                 self._publish()
 
     def _publish(self) -> None:

@@ -207,6 +207,39 @@ def test_records_a_commit_check_read_are_never_served_stale(
             assert store.articles(["art1"])["art1"].text == text
 
 
+@pytest.mark.parametrize("read", ["article_hashes", "get_articles"])
+def test_a_commit_check_overtaken_by_a_write_does_not_cache_what_it_read(
+    runtime: Runtime, embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    """A request reads an article's hash (or whole record), a write (the server's own ingest on
+    another thread) commits a new version before the request caches what it read: that must
+    not stay cached, or the new version would be invisible (or its old text served) until
+    another process writes."""
+    _write(runtime, _article(TEXT))
+    store = runtime.store
+    changed = TEXT.replace("9 percent", "8.6 percent")
+    original = getattr(ChromaAdapter, read)
+    overtaken: list[bool] = []
+
+    def read_then_overtaken(self: ChromaAdapter, ids: list[str]) -> object:
+        found = original(self, ids)
+        if not overtaken:  # once: the write below reads hashes itself
+            overtaken.append(True)
+            _write_with(store, embedder, _article(changed))
+        return found
+
+    monkeypatch.setattr(ChromaAdapter, read, read_then_overtaken)
+    store._forget()  # nothing cached: the next check reads
+    if read == "article_hashes":
+        assert store.lexical("inflation", 5)  # checked with the hash read before the write
+    else:
+        assert store.committed(store.lexical("inflation", 5, check=False))
+    assert overtaken
+    new = store.lexical("8.6 percent", 5)
+    assert new and all(h.article_id == "art1" for h in new)
+    assert store.articles(["art1"])["art1"].text == changed
+
+
 class _OtherEmbedder:
     name = "some-other-model"
     dim = 384
