@@ -1,9 +1,10 @@
-"""The extractive answerer's choices as pure logic: which quotes follow a short answer."""
+"""The extractive answerer's choices as pure logic: which candidates may lead an answer, and which
+quotes follow a short answer."""
 
 from __future__ import annotations
 
-from assistant.answer.citations import Span
-from assistant.answer.extractive import SHORT_ANSWER_MIN, ExtractiveAnswerer, Scored
+from assistant.answer.citations import Span, stems
+from assistant.answer.extractive import SHORT_ANSWER_MIN, ExtractiveAnswerer, Scored, showable
 from assistant.answer.short import Occurrence, Sentence, ShortAnswer
 from assistant.answer.spans import AnswerSpan
 
@@ -48,3 +49,12 @@ def test_a_likely_runner_up_gets_the_second_quote_unless_the_first_names_it() ->
     both = _candidate("Miami", 0.6, [3, 1])
     boston = _candidate("Boston", 0.3, [3, 2])
     assert texts(answerer.evidence(both, scored, boston)) == [SENTENCES[3], SENTENCES[1]]
+
+
+def test_a_candidate_failing_the_floor_gives_way_to_the_next() -> None:
+    question_stems = stems("Which city saw the biggest rent increase?")
+    off_topic = ShortAnswer("Orlando", "orlando", 2.0, 1, [], share=0.5)
+    unlikely = _candidate("Boston", SHORT_ANSWER_MIN / 2, [2])
+    miami = _candidate("Miami", 0.3, [0])
+    assert showable([off_topic, unlikely, miami], question_stems) == [miami]
+    assert showable([off_topic], question_stems) == []
