@@ -5,7 +5,8 @@ matching the asked window, who-said-what cues and the passage's own retrieval sc
 are re-scored by embedding similarity to the question (sentence vectors stored at ingest:
 `assistant.answer.similarity`). The answer is the top sentence — plus a second one when it is
 nearly as good and adds something (another passage, or question words the first lacks) — each
-followed by its [n] marker.
+followed by its [n] marker. With a short answer (`assistant.answer.short`) the quotes are the
+sentences stating it, or, when the runner-up candidate is nearly as likely, one stating each.
 
 Refusal: `confidence` mixes the best passage's and best sentence's similarity to the question and
 is lowered when the question asks about a time no retrieved article is from. Below the
@@ -48,8 +49,9 @@ REFUSAL_TEXT = "The articles I have do not contain the answer to that question."
 
 SHORT_ANSWER_MIN = 0.15
 
-"""The share of the candidates' probability (`ShortAnswer.share`) the best one needs to lead the
-answer; below it the answer is quotes only. Chosen on both dev sets together: at 0.15 a short
+"""The share of the candidates' probability (`ShortAnswer.share`) a candidate needs to lead the
+answer (or, as the runner-up, to get a quote of its own); with none above it the answer is
+quotes only. Chosen on both dev sets together: at 0.15 a short
 answer leads 94% (2022) / 98% (2023h2) of answers to answerable questions and is right a little
 more often when shown (0.54 / 0.61 against 0.52 / 0.60 with none held back); answer containment
 +0.016 / 0."""
@@ -61,6 +63,15 @@ def grounded(short: ShortAnswer, question_stems: set[str]) -> bool:
     floor: a name of the asked kind from a sentence about something else is no answer ("Who
     retired from the lighthouse?" is not answered by the one person a ferry story names)."""
     return any(question_stems & stems(o.sentence.text) for o in short.occurrences)
+
+
+def showable(found: list[ShortAnswer], question_stems: set[str]) -> list[ShortAnswer]:
+    """The candidates that may lead an answer, best first: likely enough (`SHORT_ANSWER_MIN`)
+    and `grounded`. The best candidate failing the floor does not sink the rest: in "Which
+    island nation plunged into chaos?" the likeliest name, "Maldives", comes only from
+    sentences about the leader's flight, and the next, "Sri Lanka", is stated with the
+    question's words."""
+    return [c for c in found if c.share >= SHORT_ANSWER_MIN and grounded(c, question_stems)]
 
 
 _MAX_SENTENCES = 3
@@ -166,7 +177,11 @@ class ExtractiveAnswerer(Answerer):
     def answer(self, question: str, retrieval: Retrieval) -> Answer:
         passages = retrieval.passages
         scored = self.score_sentences(question, retrieval)
-        short = self.short_answer(question, retrieval, scored)
+        found = showable(
+            self.candidates(question, retrieval, scored), stems(retrieval.plan.lexical_text)
+        )
+        short = found[0] if found else None
+        runner_up = found[1] if len(found) > 1 else None
         confidence = self.confidence(retrieval, scored)
         base = Answer(
             question=question,
@@ -180,12 +195,8 @@ class ExtractiveAnswerer(Answerer):
         )
         if not scored or confidence < self.threshold:
             return base
-        if (
-            short is not None
-            and short.share >= SHORT_ANSWER_MIN
-            and grounded(short, stems(retrieval.plan.lexical_text))
-        ):
-            chosen = self.evidence(short, scored)
+        if short is not None:
+            chosen = self.evidence(short, scored, runner_up)
             lead = f"{short.text} — "
         else:
             short = None
@@ -205,12 +216,6 @@ class ExtractiveAnswerer(Answerer):
             }
         )
 
-    def short_answer(
-        self, question: str, retrieval: Retrieval, scored: list[Scored]
-    ) -> ShortAnswer | None:
-        found = self.candidates(question, retrieval, scored)
-        return found[0] if found else None
-
     def candidates(
         self, question: str, retrieval: Retrieval, scored: list[Scored]
     ) -> list[ShortAnswer]:
@@ -227,10 +232,17 @@ class ExtractiveAnswerer(Answerer):
         groups = independent_groups(passages)
         return candidates(question, expected(question), sentences, passages, groups)
 
-    def evidence(self, short: ShortAnswer, scored: list[Scored]) -> list[Scored]:
+    def evidence(
+        self, short: ShortAnswer, scored: list[Scored], runner_up: ShortAnswer | None = None
+    ) -> list[Scored]:
         """The quotes shown after a short answer: the best sentence stating it, and another
         independent source's sentence stating it when there is one; failing a quotable
-        sentence (the answer is only in a title), the best sentence of that passage."""
+        sentence (the answer is only in a title), the best sentence of that passage.
+
+        When the runner-up candidate is itself likely enough to be shown as a short answer
+        (`SHORT_ANSWER_MIN`), the second quote is the best sentence stating the runner-up
+        instead, unless the first quote already names it: the model is unsure between the two,
+        and the reader then sees the evidence for both."""
         by_span = {(s.span.passage_index, s.span.start): s for s in scored}
         stated = [o for o in short.sentences() if o.sentence.span is not None]
         chosen: list[Scored] = []
@@ -249,11 +261,30 @@ class ExtractiveAnswerer(Answerer):
             title = max(short.occurrences, key=lambda o: o.score)
             own = [s for s in scored if s.span.passage_index == title.sentence.passage_index]
             chosen = own[:1] or scored[:1]
+        rival = self._rival_quote(runner_up, chosen[0], by_span)
+        if rival is not None:
+            return [chosen[0], rival]
         if len(chosen) < _MAX_QUOTES and scored[0] not in chosen:
             # The sentence most like the question, when the answer's own quote is not it: the
             # reader sees the evidence for the question as asked, beside the answer's.
             chosen.append(scored[0])
         return chosen
+
+    @staticmethod
+    def _rival_quote(
+        runner_up: ShortAnswer | None,
+        first: Scored,
+        by_span: dict[tuple[int, int], Scored],
+    ) -> Scored | None:
+        """The best scored sentence stating a likely runner-up (see `evidence`), if any."""
+        if runner_up is None or runner_up.share < SHORT_ANSWER_MIN:
+            return None
+        where = [
+            (sp.passage_index, sp.start) for o in runner_up.sentences() if (sp := o.sentence.span)
+        ]
+        if (first.span.passage_index, first.span.start) in where:
+            return None
+        return next((by_span[w] for w in where if w in by_span), None)
 
     # --- scoring ------------------------------------------------------------------------------
     def score_sentences(self, question: str, retrieval: Retrieval) -> list[Scored]:

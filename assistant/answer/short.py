@@ -4,7 +4,9 @@ Candidates are the spans of the expected kind (`expected`, `spans`) in the sente
 of the passages the answerer reads. A candidate that only restates the question ("Ivy League"
 for "Which Ivy League school...", "Internal Revenue Service" for "the IRS", "the U.S." for "the
 US") is never an answer, nor is a nationality ("French"). Mentions of one answer are merged
-("President Joe Biden", "Biden's" → "Joe Biden"; "U.S." and "America"; "six" and "6").
+("President Joe Biden", "Biden's" → "Joe Biden"; "U.S." and "America"; "six" and "6"), and the
+best is written in the fuller form the sources use when there is one ("JetBlue" → "JetBlue
+Airways", `_written_in_full`).
 
 Each candidate gets the features in `FEATURES` (what it is, how many independent sources state
 it, how well the sentences stating it meet the question, how close it stands to the question's
@@ -22,7 +24,7 @@ from functools import lru_cache
 
 from assistant.answer.citations import Span
 from assistant.answer.expected import Expected
-from assistant.answer.gazetteer import ALIASES, DEMONYMS
+from assistant.answer.gazetteer import ALIASES, DEMONYMS, ORG_ENDINGS, PLACE_ENDINGS
 from assistant.answer.spans import AnswerSpan, Vocabulary, answer_spans
 from assistant.models import Passage
 from assistant.text import STOPWORDS, word_spans, words
@@ -467,4 +469,59 @@ def candidates(
         total = sum(exps)
         for c, e in zip(out, exps, strict=True):
             c.share = e / total
+        titles = [s.text for s in sentences if s.span is None]
+        return _written_in_full(out, titles)
     return out
+
+
+_NAME_HEAD = re.compile(
+    r"\s(?:" + "|".join(re.escape(w) for w in sorted(ORG_ENDINGS | PLACE_ENDINGS)) + r")$"
+)
+
+
+def _in_text(phrase: str, text: str) -> bool:
+    return f" {' '.join(words(phrase))} " in f" {' '.join(words(text))} "
+
+
+def _form_in_use(c: ShortAnswer, titles: Sequence[str]) -> bool:
+    if c.features["lower"]:
+        return len(c.key.split()) == 2 and any(
+            _in_text(o.span.text, t) for o in c.occurrences for t in titles
+        )
+    return _NAME_HEAD.search(c.text) is not None and len(c.occurrences) >= 2
+
+
+def _written_in_full(out: list[ShortAnswer], titles: Sequence[str]) -> list[ShortAnswer]:
+    """The best candidate as the sources write it in full: "JetBlue" is "JetBlue Airways" when
+    another candidate is that name — the best one's words and more after them, stated in a
+    sentence, of a kind as good — and the sources use that form: a name ending in a word that
+    types it (`ORG_ENDINGS`, `PLACE_ENDINGS`: "Airways", "City") mentioned at least twice, or
+    a two-word lower-case phrase a passage title uses ("KFC chicken nuggets"). Only longer to
+    the right: a name's head comes last ("New York City"), what stands before it is mostly a
+    title or a modifier ("Philadelphia-based Rite Aid"); longer lower-case runs are mostly
+    clauses cut short ("mustard shortage stretches"). The fuller one takes the best one's
+    place, score and features, with both shares; it holds the best one's words, so the answer
+    still contains whatever the shorter form did."""
+    best = out[0]
+    fuller = [
+        c
+        for c in out[1:]
+        if c.key.startswith(best.key + " ")
+        and not c.features["title_only"]
+        and c.features["type"] >= best.features["type"]
+        and c.features["pair"] <= best.features["pair"]
+        and _form_in_use(c, titles)
+    ]
+    if not fuller:
+        return out
+    full = max(fuller, key=lambda c: c.score)
+    written = ShortAnswer(
+        full.text,
+        full.key,
+        best.score,
+        full.support,
+        full.occurrences,
+        best.features,
+        best.share + full.share,
+    )
+    return [written] + [c for c in out[1:] if c is not full]

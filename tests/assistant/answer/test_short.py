@@ -200,3 +200,33 @@ def test_scores_are_the_weighted_features_and_shares_sum_to_one() -> None:
         assert c.score == pytest.approx(sum(WEIGHTS[k] * c.features[k] for k in FEATURES))
     assert sum(c.share for c in cands) == pytest.approx(1.0)
     assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
+
+
+def test_the_best_is_written_as_the_sources_name_it_in_full() -> None:
+    q = "Which city did the governor send buses of migrants to?"
+    ps = [
+        passage(0, "The governor sent buses of migrants to New York. New York officials balked."),
+        passage(1, "The governor said New York City is the ideal destination for these migrants."),
+        passage(
+            2, "Buses of migrants reached New York, and the mayor of New York City asked for help."
+        ),
+    ]
+    best = _best(q, ps)
+    assert best is not None and best.text == "New York City" and best.key == "new york city"
+    # a longer name whose last word does not type it is another thing, not the name in full
+    ps[1] = passage(1, "New York Governor Kathy Hochul said the migrants are welcome.")
+    ps[2] = passage(2, "Buses of migrants reached New York, the New York Governor said.")
+    best = _best(q, ps)
+    assert best is not None and best.text == "New York"
+    q = "Which menu item did KFC roll out this week to attract younger customers?"
+    ps = [
+        passage(0, "KFC rolled out a new chicken item this week to attract younger customers."),
+        passage(1, "The chain said its chicken nuggets use chicken breast, unlike other chicken."),
+        passage(2, "Chicken sales rose; chicken is popular. Fried chicken is its staple."),
+    ]
+    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    assert cands[0].text == "chicken"
+    ps[0] = passage(0, ps[0].text, title="KFC chicken nuggets")
+    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    assert cands[0].text == "chicken nuggets" and "chicken nugget" not in {c.key for c in cands[1:]}
+    assert sum(c.share for c in cands) == pytest.approx(1.0)
