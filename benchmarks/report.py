@@ -244,8 +244,13 @@ def baseline_md(data: dict[str, Any], m: dict[str, Any]) -> str:
         f"{machine_line(m)}\n\n"
         "The chunk collection of our store at each level (cosine HNSW, ef_search as configured),"
         " queried as a user would: embed the question with the same embedder, then"
-        f" `collection.query(query_embeddings=..., n_results={data['top_k']})`. Its ingest"
-        " (LangChain 1000/200) is in `ingest.md`.\n\n"
+        f" `collection.query(query_embeddings=..., n_results={data['top_k']})`"
+        + (
+            ", right after our ask and search of the same question (both under the same load)"
+            if all(lv.get("paired_with_ours") for lv in data["levels"])
+            else ""
+        )
+        + ". Its ingest (LangChain 1000/200) is in `ingest.md`.\n\n"
         + md_table(
             ["level", "chunks", "embed+query p50", "p95", "query only p50", "load avg"],
             rows,

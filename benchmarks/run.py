@@ -182,9 +182,13 @@ def step_scaled(
         )
         built.hnsw_recall = scale.hnsw_recall(rt, chunks.vectors, qvecs)
         levels.append(Level(n, lbl, built, data_dir))
+        theirs = None
+        if "baseline" in cfg.steps:
+            theirs = baseline.BaselineQueries(baseline.store_collection(rt.settings), embedder)
+            theirs.warm(questions[: cfg.warmup])
         if "query" in cfg.steps:
             log.info("query latency at %s chunks (%d questions)", lbl, len(questions))
-            lat = query.measure(rt, questions, cfg.warmup)
+            lat = query.measure(rt, questions, cfg.warmup, paired=theirs)
             latency.append({"label": lbl, "chunks": built.chunks, **lat})
             if n == cfg.levels[-1] and _profile_wanted(cfg, lat["ask_ms"]):
                 path = query.profile_ask(
@@ -194,11 +198,13 @@ def step_scaled(
                     log.warning("pyinstrument is not installed: no profile written")
                 else:
                     log.info("profile written: %s", path)
-        if "baseline" in cfg.steps:
-            log.info("baseline query at %s chunks", lbl)
-            coll = baseline.store_collection(rt.settings)
-            bq = baseline.query_latency(coll, embedder, questions, cfg.warmup)
-            base_rows.append({"label": lbl, "chunks": len(chunks.ids), **bq})
+        if theirs is not None:
+            paired = "query" in cfg.steps
+            if not paired:
+                log.info("baseline query at %s chunks", lbl)
+                for q in questions:
+                    theirs(q)
+            base_rows.append({"label": lbl, "chunks": len(chunks.ids), **theirs.result(paired)})
         del rt, chunks
         gc.collect()
 
