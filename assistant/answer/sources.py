@@ -38,7 +38,7 @@ def independent_groups(passages: Sequence[Passage]) -> list[int]:
                 group = g
                 break
             inter = len(sh & other)
-            if inter and inter / len(sh | other) >= NEAR_DUPLICATE:
+            if inter and inter / (len(sh) + len(other) - inter) >= NEAR_DUPLICATE:
                 group = g
                 break
         if group is None:
