@@ -182,13 +182,19 @@ def step_scaled(
         )
         built.hnsw_recall = scale.hnsw_recall(rt, chunks.vectors, qvecs)
         levels.append(Level(n, lbl, built, data_dir))
-        theirs = None
+        tight = paired = None
         if "baseline" in cfg.steps:
-            theirs = baseline.BaselineQueries(baseline.store_collection(rt.settings), embedder)
-            theirs.warm(questions[: cfg.warmup])
+            log.info("baseline query at %s chunks", lbl)
+            coll = baseline.store_collection(rt.settings)
+            tight = baseline.BaselineQueries(coll, embedder)
+            tight.warm(questions[: cfg.warmup])
+            for q in questions:
+                tight(q)
+            if "query" in cfg.steps:
+                paired = baseline.BaselineQueries(coll, embedder)
         if "query" in cfg.steps:
             log.info("query latency at %s chunks (%d questions)", lbl, len(questions))
-            lat = query.measure(rt, questions, cfg.warmup, paired=theirs)
+            lat = query.measure(rt, questions, cfg.warmup, paired=paired)
             latency.append({"label": lbl, "chunks": built.chunks, **lat})
             if n == cfg.levels[-1] and _profile_wanted(cfg, lat["ask_ms"]):
                 path = query.profile_ask(
@@ -198,13 +204,11 @@ def step_scaled(
                     log.warning("pyinstrument is not installed: no profile written")
                 else:
                     log.info("profile written: %s", path)
-        if theirs is not None:
-            paired = "query" in cfg.steps
-            if not paired:
-                log.info("baseline query at %s chunks", lbl)
-                for q in questions:
-                    theirs(q)
-            base_rows.append({"label": lbl, "chunks": len(chunks.ids), **theirs.result(paired)})
+        if tight is not None:
+            row = {"label": lbl, "chunks": len(chunks.ids), **tight.result()}
+            if paired is not None:
+                row["paired"] = paired.result()
+            base_rows.append(row)
         del rt, chunks
         gc.collect()
 
