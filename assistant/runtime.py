@@ -125,6 +125,12 @@ class Runtime:
     def llm_configured(self) -> bool:
         return bool(self.settings.llm_base_url)
 
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         with self._lock:
             answerers, self._answerers = list(self._answerers.values()), {}

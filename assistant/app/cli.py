@@ -146,8 +146,10 @@ def ingest(
     settings = _settings(data_dir, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
     with _fails("ingest failed"):
         items = list(load_paths(paths))
-        rt = Runtime.open(settings)
-        with ingest_progress(len(items), enabled=not as_json and console.is_terminal) as progress:
+        with (
+            Runtime.open(settings) as rt,
+            ingest_progress(len(items), enabled=not as_json and console.is_terminal) as progress,
+        ):
             report = rt.ingestor.run(items, progress=progress)
     if as_json:
         typer.echo(json.dumps(report.to_json()))
@@ -234,7 +236,8 @@ def delete(
     with _fails("delete failed"):
         settings = _settings(data_dir)
         _require_store(settings)
-        deleted = set(Runtime.open(settings).store.delete(article_ids))
+        with Runtime.open(settings) as rt:
+            deleted = set(rt.store.delete(article_ids))
     for a in article_ids:
         if a in deleted:
             console.print(f"deleted {a}")
@@ -255,13 +258,14 @@ def check(
     with _fails("check failed"):
         settings = _settings(data_dir)
         _require_store(settings)
-        store = Runtime.open(settings).store
-        if repair:
-            if store.check().lexical_errors:
-                store.rebuild_lexical()
-            else:
-                store.sync_lexical()
-        result = store.check()
+        with Runtime.open(settings) as rt:
+            store = rt.store
+            if repair:
+                if store.check().lexical_errors:
+                    store.rebuild_lexical()
+                else:
+                    store.sync_lexical()
+            result = store.check()
     typer.echo(json.dumps({**result.__dict__, "ok": result.ok}, default=str))
     if not result.ok:
         raise typer.Exit(code=1)
@@ -311,9 +315,9 @@ def ask(
             strict_dates=strict_dates,
         )
         _require_store(settings)
-        rt = Runtime.open(settings)
-        _warn_if_empty(rt.store.stats().articles, settings)
-        answer = rt.desk.ask(query, answerer=rt.answerer(answerer))
+        with Runtime.open(settings) as rt:
+            _warn_if_empty(rt.store.stats().articles, settings)
+            answer = rt.desk.ask(query, answerer=rt.answerer(answerer))
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
         return
@@ -386,7 +390,8 @@ def timeline(
     settings = _settings(data_dir)
     with _fails():
         q = _view_query(query, settings, as_of, since, until, source)
-        tl = Runtime.open(settings).desk.timeline(q, limit=limit)
+        with Runtime.open(settings) as rt:
+            tl = rt.desk.timeline(q, limit=limit)
     if as_json:
         typer.echo(tl.model_dump_json(indent=2))
         return
@@ -421,7 +426,8 @@ def outlets(
     settings = _settings(data_dir)
     with _fails():
         q = _view_query(query, settings, as_of, since, until, source)
-        cmp = Runtime.open(settings).desk.outlets(q, story_id=story)
+        with Runtime.open(settings) as rt:
+            cmp = rt.desk.outlets(q, story_id=story)
     if as_json:
         typer.echo(cmp.model_dump_json(indent=2))
         return
@@ -449,8 +455,8 @@ def story(
     """The copies of one story: outlets, dates, titles."""
     from assistant.runtime import Runtime
 
-    with _fails():
-        members = Runtime.open(_settings(data_dir)).desk.story(story_id)
+    with _fails(), Runtime.open(_settings(data_dir)) as rt:
+        members = rt.desk.story(story_id)
     if as_json:
         typer.echo(json.dumps([m.__dict__ for m in members], default=str, indent=2))
         return
@@ -472,9 +478,9 @@ def list_articles(
     with _fails("list failed"):
         settings = _settings(data_dir)
         _require_store(settings)
-        store = Runtime.open(settings).store
-        catalog = store.catalog()
-        page = store.list_articles(offset=offset, limit=limit)
+        with Runtime.open(settings) as rt:
+            catalog = rt.store.catalog()
+            page = rt.store.list_articles(offset=offset, limit=limit)
     if as_json:
         typer.echo(
             json.dumps(
