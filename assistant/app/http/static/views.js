@@ -1,10 +1,10 @@
 // Newsdesk page: the timeline and outlets-side-by-side view, a self-contained part of the page
-// (its own form and result; it shares only the article panel and the API key box). As in
-// app.js, everything from the server goes in with text nodes only, never parsed as HTML.
+// (its own form and result; the article panel and the API key box are page.js's). As everywhere
+// on the page, everything from the server goes in with text nodes only, never parsed as HTML.
 "use strict";
 
 (() => {
-  const $ = (id) => document.getElementById(id);
+  const { $, el, headers, api, isolated, citeButton } = window.NewsdeskPage;
   const form = $("view-form");
   if (!form) return;
   const topicBox = $("view-topic");
@@ -13,68 +13,6 @@
   const button = $("view-button");
   const statusLine = $("view-status");
   const result = $("view-result");
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) {
-      if (name === "class") node.className = value;
-      else node.setAttribute(name, value);
-    }
-    for (const child of children) {
-      if (child !== null && child !== undefined) node.append(child);
-    }
-    return node;
-  }
-
-  function headers() {
-    const h = { "Content-Type": "application/json" };
-    const keyBox = $("api-key");
-    const key = keyBox ? keyBox.value.trim() : "";
-    if (key) h.Authorization = "Bearer " + key;
-    return h;
-  }
-
-  async function api(path, options) {
-    const response = await fetch(path, options);
-    let body = null;
-    try { body = await response.json(); } catch (_) { body = null; }
-    if (!response.ok) {
-      throw new Error(body && body.error && body.error.message
-        ? body.error.message : `${response.status} ${response.statusText}`);
-    }
-    return body;
-  }
-
-  async function openCitation(c) {
-    const panel = $("panel");
-    const body = $("panel-text");
-    $("panel-title").textContent = c.title || `article ${c.article_id}`;
-    $("panel-meta").textContent = "Loading…";
-    body.replaceChildren();
-    panel.hidden = false;
-    try {
-      const article = await api(`/v1/articles/${encodeURIComponent(c.article_id)}` +
-        `?highlight=${c.start}:${c.end}`, { headers: headers() });
-      const chars = Array.from(article.text);
-      const mark = el("mark", { id: "highlight" },
-        chars.slice(article.highlight.start, article.highlight.end).join(""));
-      body.replaceChildren(
-        document.createTextNode(chars.slice(0, article.highlight.start).join("")), mark,
-        document.createTextNode(chars.slice(article.highlight.end).join("")));
-      $("panel-meta").textContent =
-        `[${c.n}] ${[c.source, c.published_at, article.url].filter(Boolean).join(" · ")}`;
-      mark.scrollIntoView({ block: "center" });
-    } catch (err) {
-      $("panel-meta").textContent = `Could not load the article: ${err.message}`;
-    }
-  }
-
-  function cite(c) {
-    const b = el("button", { type: "button", class: "cite", "data-n": String(c.n),
-      title: c.title || c.article_id }, `[${c.n}]`);
-    b.addEventListener("click", () => openCitation(c));
-    return b;
-  }
 
   function showTimeline(tl) {
     if (tl.refused || !tl.events.length) {
@@ -87,8 +25,8 @@
       list.append(el("li", { class: "event" },
         el("div", { class: "event-date" }, e.date,
           e.date_source === "published" ? el("small", {}, "published") : null),
-        el("div", {}, el("span", { class: "event-text" }, e.text), " ", cite(c),
-          el("div", { class: "event-outlets" }, e.outlets.join(", ")))));
+        el("div", {}, el("span", { class: "event-text" }, e.text), " ", citeButton(c),
+          el("div", { class: "event-outlets" }, isolated(e.outlets.join(", "))))));
     }
     result.replaceChildren(list);
   }
@@ -102,9 +40,9 @@
     const grid = el("div", { class: "outlets" });
     for (const o of cmp.outlets) {
       const items = el("ul", {});
-      for (const c of o.statements) items.append(el("li", {}, el("q", {}, c.quote), " ", cite(c)));
+      for (const c of o.statements) items.append(el("li", {}, el("q", {}, c.quote), " ", citeButton(c)));
       grid.append(el("section", { class: "outlet" },
-        el("h3", {}, `${o.source} (${o.articles})`), items));
+        el("h3", {}, isolated(o.source), ` (${o.articles})`), items));
     }
     const findings = el("div", { class: "findings" });
     for (const [title, rows, cls] of [["Agree", cmp.agreements, "agreement"],
@@ -116,9 +54,9 @@
           ` — ${f.subject}: `);
         f.claims.forEach((x, i) => {
           if (i) li.append("; ");
-          li.append(`${x.source}: ${x.value} `);
+          li.append(isolated(x.source), `: ${x.value} `);
           const c = byN.get(x.citation);
-          if (c) li.append(cite(c));
+          if (c) li.append(citeButton(c));
         });
         list.append(li);
       }

@@ -67,10 +67,12 @@ def test_page_is_served_with_a_strict_csp(server: Server) -> None:
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe" not in csp
     assert "<script>" not in r.text and "http" not in r.text.replace("http-equiv", "")
-    for asset in ("/static/app.js", "/static/style.css"):
+    scripts = ("/static/page.js", "/static/app.js", "/static/views.js")
+    for asset in (*scripts, "/static/style.css", "/static/views.css"):
         a = httpx.get(server.url + asset)
         assert a.status_code == 200 and a.headers["content-security-policy"] == csp
-    assert "innerHTML" not in httpx.get(server.url + "/static/app.js").text
+    for script in scripts:
+        assert "innerHTML" not in httpx.get(server.url + script).text
 
 
 def test_ask_and_open_the_cited_span(server: Server, page: Page) -> None:

@@ -183,6 +183,13 @@ def test_the_page_shows_the_view_and_opens_its_sources(views_server: Server, kin
         mark = page.locator("#panel-text mark")
         expect(mark).to_be_visible()
         assert mark.text_content() == quote
+        # the same panel as the chat's: Escape closes it and focus returns to the [n] pressed
+        page.keyboard.press("Escape")
+        expect(page.locator("#panel")).to_be_hidden()
+        assert page.evaluate("document.activeElement.classList.contains('cite')")
+        # outlet names come from articles: isolated, like every source name on the page
+        names = ".event-outlets bdi" if kind == "timeline" else ".outlet h3 bdi"
+        assert page.locator(names).count() >= 1
         browser.close()
         assert errors == []
 
