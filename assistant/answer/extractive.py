@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answer.base import Answerer
 from assistant.answer.citations import Span, make_citation, passage_sentences, stems
@@ -130,6 +131,17 @@ _HOW_MANY = re.compile(
 _WHEN = re.compile(r"\bwhen\b|\bwhat (day|date|year|month|time)\b", re.I)
 
 
+@lru_cache(maxsize=1024)
+def _asked(question: str) -> tuple[str, frozenset[str]]:
+    """What kind of thing the question asks for, and its words (read once per question, not
+    once per candidate sentence)."""
+    if _HOW_MANY.search(question):
+        return "number", frozenset()
+    if _WHEN.search(question):
+        return "date", frozenset()
+    return "name", frozenset(w.lower().rstrip(".") for w in re.findall(r"[\w'’&.-]+", question))
+
+
 def answer_type_match(question: str, sentence: str) -> float:
     """How well a sentence offers the kind of thing the question asks for, beyond its own words.
 
@@ -137,11 +149,11 @@ def answer_type_match(question: str, sentence: str) -> float:
     (capitalized words after the first word) that the question does not already contain: a
     sentence that only restates the question cannot be its answer.
     """
-    if _HOW_MANY.search(question):
+    kind, q_words = _asked(question)
+    if kind == "number":
         return 1.0 if _NUMBER.search(sentence) else 0.0
-    if _WHEN.search(question):
+    if kind == "date":
         return 1.0 if extract_date_mentions(sentence) else 0.0
-    q_words = {w.lower().rstrip(".") for w in re.findall(r"[\w'’&.-]+", question)}
     names = {
         m.group(0).lower().rstrip(".") for m in _CAPITALIZED.finditer(sentence) if m.start() > 0
     }

@@ -411,9 +411,16 @@ class LexicalIndex:
             )
             return [_hit(row[:-1], -float(row[-1])) for row in self._conn().execute(sql, args)]
 
-    def get(self, ids: Sequence[str], texts: bool = True, vectors: bool = True) -> list[ChunkHit]:
-        """The chunks of `ids` that are in the index, in the order asked (score 0); without
-        texts or vectors when not asked for."""
+    def get(
+        self,
+        ids: Sequence[str],
+        texts: bool = True,
+        vectors: bool = True,
+        scores: Mapping[str, float] | None = None,
+    ) -> list[ChunkHit]:
+        """The chunks of `ids` that are in the index, in the order asked, with their `scores`
+        (else 0); without texts or vectors when not asked for."""
+        scores = scores or {}
         if not ids:
             return []
         with self._faults():
@@ -422,7 +429,7 @@ class LexicalIndex:
                 " WHERE r.chunk_id IN (SELECT value FROM json_each(?))"
             )
             found = {
-                str(row[0]): _hit(row, 0.0)
+                str(row[0]): _hit(row, scores.get(str(row[0]), 0.0))
                 for row in self._conn().execute(sql, (json.dumps(list(ids)),))
             }
         return [found[i] for i in ids if i in found]

@@ -387,11 +387,14 @@ class NewsStore:
             nearest = self._nearest(vector, n, f, since, until)
         scores = dict(nearest)
         ids = [i for i, _ in nearest]
-        found = {h.chunk_id: h for h in self._local_hits(ids, texts)}
+        found = {h.chunk_id: h for h in self._local_hits(ids, texts, scores)}
         missing = [i for i in ids if i not in found]
         if missing:
-            found.update((h.chunk_id, h) for h in self._chroma.get_chunks(missing))
-        hits = [replace(found[i], score=scores[i]) for i in ids if i in found]
+            found.update(
+                (h.chunk_id, replace(h, score=scores[h.chunk_id]))
+                for h in self._chroma.get_chunks(missing)
+            )
+        hits = [found[i] for i in ids if i in found]
         return self._visible(hits) if check else hits
 
     def _nearest(
@@ -409,11 +412,12 @@ class NewsStore:
         self._chroma.reopen(wait=True)  # measured: what a few waits do not clear, a new view does
         return self._chroma.nearest(vector, n, f, since, until)
 
-    def _local_hits(self, ids: list[str], texts: bool) -> list[ChunkHit]:
-        """Chunks of `ids` from the lexical index, without vectors ([] while it is rebuilt)."""
+    def _local_hits(self, ids: list[str], texts: bool, scores: dict[str, float]) -> list[ChunkHit]:
+        """Chunks of `ids` from the lexical index with their `scores`, without vectors ([] while
+        it is rebuilt)."""
         try:
             with self._reading_lexical() as lexical, self._timed("dense_rows"):
-                return lexical.get(ids, texts=texts, vectors=False)
+                return lexical.get(ids, texts=texts, vectors=False, scores=scores)
         except LexicalUnavailableError:
             return []
 
