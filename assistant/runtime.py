@@ -136,4 +136,6 @@ class Runtime:
             answerers, self._answerers = list(self._answerers.values()), {}
         for a in answerers:
             a.close()
+        if "desk" in self.__dict__:  # built (a cached property): its worker threads go too
+            self.desk.close()
         self.store.close()

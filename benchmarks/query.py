@@ -27,6 +27,7 @@ STAGES = (
     "embed",
     "dense",
     "lexical",
+    "lexical_wait",
     "fusion",
     "rerank",
     "select",

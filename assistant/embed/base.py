@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
+Vector = npt.NDArray[np.float32]
+"""one unit-length row"""
 Spans = Sequence[tuple[int, int]]
 """(start, end) character offsets into one text"""
 
@@ -42,6 +44,12 @@ class Embedder(Protocol):
         self, texts: Sequence[str], spans: Sequence[Spans]
     ) -> tuple[Vectors, list[Vectors]]:
         """`embed(texts)`, plus per text one unit row per span of it (zero row: no token)."""
+        ...
+
+    def embed_query(self, text: str) -> Vector:
+        """One question's vector, as `embed` gives it, for a caller running other work beside it
+        (retrieval runs BM25 meanwhile): an embedder computing on local cores leaves one of them
+        free."""
         ...
 
     def warm_up(self) -> None:

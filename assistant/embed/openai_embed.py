@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.embed.base import Spans, Vectors
+from assistant.embed.base import Spans, Vector, Vectors
 from assistant.openai_client import make_client
 from assistant.settings import Settings
 
@@ -46,6 +46,9 @@ class OpenAIEmbedder:
         self, texts: Sequence[str], spans: Sequence[Spans]
     ) -> tuple[Vectors, list[Vectors]]:
         raise NotImplementedError("an embeddings endpoint returns no token states to pool")
+
+    def embed_query(self, text: str) -> Vector:
+        return self.embed([text])[0]  # computed behind the endpoint: no local cores to leave
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         rows: list[list[float]] = []

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Tokenizer
 
-from assistant.embed.base import Spans, Vectors, pool_spans
+from assistant.embed.base import Spans, Vector, Vectors, pool_spans
 from assistant.errors import ConfigurationError
 
 MODEL_NAME = "wordllama-l2-supercat-256"
@@ -97,6 +97,9 @@ class WordLlamaEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         return self._run(texts, None)[0]
+
+    def embed_query(self, text: str) -> Vector:
+        return self.embed([text])[0]  # a table lookup and a mean: nothing to leave room for
 
     def embed_spans(
         self, texts: Sequence[str], spans: Sequence[Spans]

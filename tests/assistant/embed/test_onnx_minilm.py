@@ -33,6 +33,19 @@ def test_batching_and_order_do_not_change_vectors(embedder: MiniLMEmbedder) -> N
     assert np.allclose(together, alone, atol=1e-3)
 
 
+def test_a_query_embeds_on_a_core_fewer_as_embed_would(embedder: MiniLMEmbedder) -> None:
+    """`embed_query` leaves a core to BM25 (its own session, one thread fewer) and gives the
+    vector `embed` gives, to float rounding."""
+    two = MiniLMEmbedder(threads=2)
+    assert two.query_session is not two.session
+    assert two.query_session.get_session_options().intra_op_num_threads == 1
+    one = MiniLMEmbedder(threads=1)
+    assert one.query_session is one.session  # nothing to leave on one core
+    for text in ("What did Trump say on Feb 26?", "which team won the world series"):
+        q = two.embed_query(text)
+        assert q.shape == (384,) and np.allclose(q, embedder.embed([text])[0], atol=1e-5)
+
+
 def test_truncates_at_256_not_128(embedder: MiniLMEmbedder) -> None:
     words = " ".join(f"word{i}" for i in range(400))
     assert max(embedder.count_tokens([words])) == 256

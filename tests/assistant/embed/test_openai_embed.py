@@ -80,6 +80,7 @@ def test_openai_embedder_batches_and_normalizes(tmp_path: Path, base_url: str) -
     vecs = emb.embed([f"text number {i} about sanctions" for i in range(10)])
     assert vecs.shape == (10, DIM) and emb.dim == DIM
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(emb.embed_query("text number 3 about sanctions"), vecs[3], atol=1e-6)
 
 
 def test_store_built_with_openai_embedder_refuses_minilm(

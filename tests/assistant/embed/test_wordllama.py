@@ -67,6 +67,7 @@ def test_vectors_are_unit_and_semantic_and_spans_pool_exactly(fast: WordLlamaEmb
     )
     assert v.shape == (3, DIM) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+    assert np.allclose(fast.embed_query("What did Trump say about sanctions?"), v[0], atol=1e-6)
     first, second = "The bank raised rates.", "The team won the cup."
     text = f"{first} {second}"
     _, pooled = fast.embed_spans([text], [[(0, len(first)), (len(first) + 1, len(text))]])

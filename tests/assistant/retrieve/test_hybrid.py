@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -59,6 +60,42 @@ def test_dense_only_while_the_lexical_index_is_rebuilt(sample_runtime: Runtime) 
     )
     assert r.notes == [DENSE_ONLY_NOTE]
     assert r.passages and all(p.found_by == ["dense"] for p in r.passages)
+
+
+class _FailingLexical(NewsStore):
+    """The real store whose BM25 fails unexpectedly, remembering the thread it ran on."""
+
+    threads: list[str] = []
+
+    def lexical(
+        self,
+        text: str,
+        n: int,
+        filters: Filters | None = None,
+        texts: bool = True,
+        check: bool = True,
+    ) -> list[ChunkHit]:
+        self.threads.append(threading.current_thread().name)
+        raise RuntimeError("disk read error")
+
+
+def test_bm25_runs_beside_the_embedding_and_its_faults_reach_the_caller(
+    sample_runtime: Runtime,
+) -> None:
+    rt = sample_runtime
+    r = rt.desk.search(Query(question="What did Trump say on Feb 26?", as_of=AS_OF))
+    # BM25's own time (lexical) overlaps the embedding and the dense query; this thread then
+    # waited lexical_wait for what was left of it
+    assert r.timings_ms["lexical"] > 0 and "lexical_wait" in r.timings_ms
+    laps = ("plan", "embed", "dense", "lexical_wait", "fusion", "rerank", "select", "passages")
+    assert r.timings_ms["total"] >= sum(r.timings_ms[k] for k in laps) - 0.05  # wall time
+    store = _FailingLexical(rt.settings, rt.embedder)
+    retriever = HybridRetriever(store, rt.embedder, rt.settings)
+    with pytest.raises(RuntimeError, match="disk read error"):
+        retriever.retrieve(Query(question="What did Trump say on Feb 26?", as_of=AS_OF))
+    assert store.threads and store.threads[0].startswith("bm25")
+    retriever.close()
+    store.close()
 
 
 @pytest.mark.parametrize("k", [1, 3])
