@@ -9,10 +9,9 @@ answer composition, no crash-safe write protocol.
 - Ingest: the same JSONL articles as ours, parsed with `json.loads`, split, embedded, `add`ed.
 - Query at a scale: our store's own chunk collection at that level (same vectors, texts and HNSW
   settings, ef_search 200), queried with the embedded question and nothing else (embed + query timed
-  together): in a loop of its own, and again right after our own ask and search of each question
-  (`BaselineQueries`). The cost of an HNSW top-5 query depends on the collection's size, not on
-  which splitter made the vectors; copying N vectors into a second collection took 128 s at 100k
-  (a ninth of the whole run) and measured the same thing.
+  together). The cost of an HNSW top-5 query depends on the collection's size, not on which splitter
+  made the vectors; copying N vectors into a second collection took 128 s at 100k (a ninth of the
+  whole run) and measured the same thing.
 
 chromadb is imported only by `assistant.store.chroma`; this module gets a client from the project's
 factory (`make_client`) and calls the chromadb collection API on it, as a user would: it is the
@@ -109,38 +108,26 @@ def store_collection(settings: Settings) -> Any:
     return make_client(settings).get_collection(settings.collection)
 
 
-class BaselineQueries:
-    """embed + `collection.query(n_results=5)` for one question at a time, timed (the pair and
-    the query alone). Run twice per level: in a loop of its own (its best case: nothing else
-    touches the caches between its calls), and right after our own ask and search of each
-    question (`benchmarks.query.measure`: both under the same load)."""
-
-    def __init__(self, collection: Any, embedder: Embedder) -> None:
-        self.collection = collection
-        self.embedder = embedder
-        self.total_ms: list[float] = []
-        self.query_ms: list[float] = []
-        self.load_before = load1()
-
-    def warm(self, questions: Sequence[BenchQuestion]) -> None:
-        for q in questions:
-            vec = self.embedder.embed([q.question])
-            self.collection.query(query_embeddings=vec, n_results=TOP_K)
-        self.load_before = load1()
-
-    def __call__(self, q: BenchQuestion) -> None:
+def query_latency(
+    collection: Any, embedder: Embedder, questions: Sequence[BenchQuestion], warmup: int = 10
+) -> dict[str, Any]:
+    """embed + `collection.query(n_results=5)` per question: percentiles (ms) of the pair."""
+    load_before = load1()
+    for q in questions[:warmup]:
+        collection.query(query_embeddings=embedder.embed([q.question]), n_results=TOP_K)
+    total_ms: list[float] = []
+    query_ms: list[float] = []
+    for q in questions:
         t0 = time.perf_counter()
-        vec = self.embedder.embed([q.question])
+        vec = embedder.embed([q.question])
         t1 = time.perf_counter()
-        self.collection.query(query_embeddings=vec, n_results=TOP_K)
+        collection.query(query_embeddings=vec, n_results=TOP_K)
         t2 = time.perf_counter()
-        self.total_ms.append((t2 - t0) * 1000)
-        self.query_ms.append((t2 - t1) * 1000)
-
-    def result(self) -> dict[str, Any]:
-        return {
-            "questions": len(self.total_ms),
-            "load_avg": [self.load_before, load1()],
-            "embed_plus_query_ms": percentiles(self.total_ms),
-            "query_only_ms": percentiles(self.query_ms),
-        }
+        total_ms.append((t2 - t0) * 1000)
+        query_ms.append((t2 - t1) * 1000)
+    return {
+        "questions": len(questions),
+        "load_avg": [load_before, load1()],
+        "embed_plus_query_ms": percentiles(total_ms),
+        "query_only_ms": percentiles(query_ms),
+    }

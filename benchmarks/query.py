@@ -4,15 +4,13 @@ Each dev question is asked with its asked-at date as `as_of` (the default extrac
 no LLM), after a warm-up pass over the first questions. Wall-clock time per call gives
 p50/p95/p99; the service's own `timings_ms` give the per-stage breakdown (plan, embed, dense,
 lexical, fusion, rerank, select, passages, answer, validate). Calls run one at a time in this
-process, each question's `ask` before its `search`, then (when the baseline is measured too) the
-baseline's embed + query of the same question: a ratio of the two is then one of figures taken
-under the same load, question by question, not minutes apart. This module builds no stores.
+process, each question's `ask` before its `search`. This module builds no stores.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +53,8 @@ def _stage_summary(rows: Sequence[dict[str, float]]) -> dict[str, dict[str, floa
     return out
 
 
-def measure(
-    rt: Runtime,
-    questions: Sequence[BenchQuestion],
-    warmup: int = 10,
-    paired: Callable[[BenchQuestion], None] | None = None,
-) -> dict[str, Any]:
-    """search and ask latency percentiles (ms) and the per-stage breakdown over `questions`;
-    `paired` (the baseline) runs after each question's own calls, under the same load."""
+def measure(rt: Runtime, questions: Sequence[BenchQuestion], warmup: int = 10) -> dict[str, Any]:
+    """search and ask latency percentiles (ms) and the per-stage breakdown over `questions`."""
     desk = rt.desk
     load_before = load1()
     for q in questions[:warmup]:
@@ -85,8 +77,6 @@ def measure(
         res = desk.search(_query(q))
         search_ms.append((time.perf_counter() - t0) * 1000)
         search_stages.append(res.timings_ms)
-        if paired is not None:
-            paired(q)
     return {
         "questions": len(questions),
         "warmup": min(warmup, len(questions)),

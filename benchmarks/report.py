@@ -227,7 +227,7 @@ def query_md(data: dict[str, Any], m: dict[str, Any]) -> str:
 
 
 def baseline_md(data: dict[str, Any], m: dict[str, Any]) -> str:
-    """`baseline.md`: plain Chroma top-k latency per level, alone and paired with ours."""
+    """`baseline.md`: plain Chroma top-k latency per level."""
     rows = [
         [
             lv["label"],
@@ -235,7 +235,6 @@ def baseline_md(data: dict[str, Any], m: dict[str, Any]) -> str:
             lv["embed_plus_query_ms"]["p50"],
             lv["embed_plus_query_ms"]["p95"],
             lv["query_only_ms"]["p50"],
-            lv["paired"]["embed_plus_query_ms"]["p50"] if "paired" in lv else "—",
             _loads(lv["load_avg"]),
         ]
         for lv in data["levels"]
@@ -245,19 +244,10 @@ def baseline_md(data: dict[str, Any], m: dict[str, Any]) -> str:
         f"{machine_line(m)}\n\n"
         "The chunk collection of our store at each level (cosine HNSW, ef_search as configured),"
         " queried as a user would: embed the question with the same embedder, then"
-        f" `collection.query(query_embeddings=..., n_results={data['top_k']})` — in a loop of its"
-        " own (its best case), and again right after our ask and search of each question (paired:"
-        " both under the same load). Its ingest (LangChain 1000/200) is in `ingest.md`.\n\n"
+        f" `collection.query(query_embeddings=..., n_results={data['top_k']})`. Its ingest"
+        " (LangChain 1000/200) is in `ingest.md`.\n\n"
         + md_table(
-            [
-                "level",
-                "chunks",
-                "embed+query p50",
-                "p95",
-                "query only p50",
-                "paired embed+query p50",
-                "load avg",
-            ],
+            ["level", "chunks", "embed+query p50", "p95", "query only p50", "load avg"],
             rows,
         )
     )
@@ -492,18 +482,12 @@ def summary(results: Path) -> str:
         theirs = base["levels"][-1]
         b50 = theirs["embed_plus_query_ms"]["p50"]
         ratio = ours["ask_ms"]["p50"] / b50 if b50 else float("inf")
-        paired = theirs.get("paired", {}).get("embed_plus_query_ms", {}).get("p50")
-        paired_ratio = ours["ask_ms"]["p50"] / paired if paired else None
-        # Met only against both: the baseline alone (its best case) and paired with ours.
-        ok = max(ratio, paired_ratio or 0.0) <= BASELINE_FACTOR
-        paired_text = (
-            f"; paired with ours {paired_ratio:.2f}x ({paired} ms)" if paired_ratio else ""
-        )
+        ok = ratio <= BASELINE_FACTOR
         rows.append(
             [
                 f"our ask p50 ÷ baseline (embed + top-5 query) p50 at {theirs['label']}",
                 f"≤ {BASELINE_FACTOR:g}x",
-                f"{ratio:.2f}x ({ours['ask_ms']['p50']} vs {b50} ms alone){paired_text}",
+                f"{ratio:.2f}x ({ours['ask_ms']['p50']} vs {b50} ms)",
                 _mark(ok),
             ]
         )

@@ -182,19 +182,9 @@ def step_scaled(
         )
         built.hnsw_recall = scale.hnsw_recall(rt, chunks.vectors, qvecs)
         levels.append(Level(n, lbl, built, data_dir))
-        tight = paired = None
-        if "baseline" in cfg.steps:
-            log.info("baseline query at %s chunks", lbl)
-            coll = baseline.store_collection(rt.settings)
-            tight = baseline.BaselineQueries(coll, embedder)
-            tight.warm(questions[: cfg.warmup])
-            for q in questions:
-                tight(q)
-            if "query" in cfg.steps:
-                paired = baseline.BaselineQueries(coll, embedder)
         if "query" in cfg.steps:
             log.info("query latency at %s chunks (%d questions)", lbl, len(questions))
-            lat = query.measure(rt, questions, cfg.warmup, paired=paired)
+            lat = query.measure(rt, questions, cfg.warmup)
             latency.append({"label": lbl, "chunks": built.chunks, **lat})
             if n == cfg.levels[-1] and _profile_wanted(cfg, lat["ask_ms"]):
                 path = query.profile_ask(
@@ -204,11 +194,11 @@ def step_scaled(
                     log.warning("pyinstrument is not installed: no profile written")
                 else:
                     log.info("profile written: %s", path)
-        if tight is not None:
-            row = {"label": lbl, "chunks": len(chunks.ids), **tight.result()}
-            if paired is not None:
-                row["paired"] = paired.result()
-            base_rows.append(row)
+        if "baseline" in cfg.steps:
+            log.info("baseline query at %s chunks", lbl)
+            coll = baseline.store_collection(rt.settings)
+            bq = baseline.query_latency(coll, embedder, questions, cfg.warmup)
+            base_rows.append({"label": lbl, "chunks": len(chunks.ids), **bq})
         del rt, chunks
         gc.collect()
 
