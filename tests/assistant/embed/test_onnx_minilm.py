@@ -38,6 +38,9 @@ def test_a_query_embeds_on_a_core_fewer_as_embed_would(embedder: MiniLMEmbedder)
     vector `embed` gives, to float rounding."""
     two = MiniLMEmbedder(threads=2)
     assert two.query_session is not two.session
+    options = MiniLMEmbedder(threads=3).query_session.get_session_options()
+    assert options.intra_op_num_threads == 2  # and its idle threads do not spin:
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert two.query_session.get_session_options().intra_op_num_threads == 1
     one = MiniLMEmbedder(threads=1)
     assert one.query_session is one.session  # nothing to leave on one core
