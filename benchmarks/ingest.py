@@ -135,7 +135,9 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     settings = Settings()
     embedder = build_embedder(settings)
-    embedder.warm_up()
+    # What an ingest loads (its batch session); the query session loads with the first ask,
+    # after the ingest step, whose peak RSS an ingest process would not have.
+    embedder.embed(["warm up"])
     m = machine()
     with tempfile.TemporaryDirectory() as tmp:
         data = run(args.articles, embedder, settings, Path(tmp))

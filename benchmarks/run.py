@@ -368,7 +368,9 @@ def run(cfg: Config, embedder: Embedder | None = None) -> Path:
     settings = Settings()
     if embedder is None:
         embedder = build_embedder(settings)
-        embedder.warm_up()
+        # What an ingest loads (its batch session); the query session loads with the first ask,
+        # after the ingest step, whose peak RSS an ingest process would not have.
+        embedder.embed(["warm up"])
     cfg.work.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=cfg.work))
     questions = load_questions(limit=cfg.questions)

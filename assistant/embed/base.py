@@ -53,7 +53,7 @@ class Embedder(Protocol):
         ...
 
     def warm_up(self) -> None:
-        """Load whatever the first `embed` would load (models, sessions), now."""
+        """Load what answering a question loads (models, sessions: `embed_query`), now."""
         ...
 
 

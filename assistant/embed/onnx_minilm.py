@@ -107,8 +107,9 @@ class MiniLMEmbedder:
         return self.session if threads == self.threads else _session(threads, spin=False)
 
     def warm_up(self) -> None:
-        """Load the model and tokenizer now rather than on the first request."""
-        self.embed(["warm up"])
+        """Load what answering a question needs (the tokenizer, the query session) now rather
+        than on the first request. `embed`'s own session loads on its first use: each session
+        holds ~100 MB, and a server that only answers never needs the batch one."""
         self.embed_query("warm up")
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

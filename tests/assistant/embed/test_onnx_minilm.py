@@ -37,6 +37,8 @@ def test_a_query_embeds_on_a_core_fewer_as_embed_would(embedder: MiniLMEmbedder)
     """`embed_query` leaves a core to BM25 (its own session, one thread fewer) and gives the
     vector `embed` gives, to float rounding."""
     two = MiniLMEmbedder(threads=2)
+    two.warm_up()  # what answering needs: the query session, not the batch one (~100 MB each)
+    assert "query_session" in two.__dict__ and "session" not in two.__dict__
     assert two.query_session is not two.session
     options = MiniLMEmbedder(threads=3).query_session.get_session_options()
     assert options.intra_op_num_threads == 2  # and its idle threads do not spin:
