@@ -33,7 +33,7 @@ def sentence_similarities(
         return []
     qvec = retrieval.query_vector
     if qvec is None:
-        qvec = embedder.embed([retrieval.plan.dense_text])[0]
+        qvec = embedder.embed_query(retrieval.plan.dense_text)
     sims: list[float | None] = []
     for span in spans:
         p = retrieval.passages[span.passage_index]

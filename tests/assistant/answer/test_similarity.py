@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answer.citations import passage_sentences
 from assistant.answer.similarity import sentence_similarities
-from assistant.embed.base import Spans, Vectors
+from assistant.embed.base import Spans, Vector, Vectors
 from assistant.embed.onnx_minilm import MiniLMEmbedder
 from assistant.models import Query
 from assistant.runtime import Runtime
@@ -33,6 +33,10 @@ class CountingEmbedder:
     ) -> tuple[Vectors, list[Vectors]]:
         self.texts += len(texts)
         return self.inner.embed_spans(texts, spans)
+
+    def embed_query(self, text: str) -> Vector:
+        self.texts += 1
+        return self.inner.embed_query(text)
 
     def warm_up(self) -> None:
         self.inner.warm_up()
