@@ -310,11 +310,25 @@ def _type_score(span: AnswerSpan, exp: Expected) -> float:
     return -1.0  # not an answer of the asked kind
 
 
+_CONNECTORS = frozenset({"of", "the", "and", "&", "for", "de", "la", "von", "van", "al", "bin"})
+
+
+def _name_form(text: str) -> bool:
+    """Written as a name: every word capitalized or a number ("Artemis 2"), but connectors
+    ("Bank of America"); a quoted line ("Jets fans are the meanest") is not one."""
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _CONNECTORS for w in text.split())
+
+
 def _merge_aliases(keys: dict[str, list[Occurrence]]) -> dict[str, list[Occurrence]]:
     """Fold a one-word name into the longer name it ends or starts ("Biden" → "joe biden"): the
     only one, or the one mentioned at least twice as often as any other ("Cheney" → "liz
-    cheney", not "dick cheney")."""
-    long_keys = [k for k, v in keys.items() if " " in k and not v[0].span.lower]
+    cheney", not "dick cheney"). Only into names: a quoted line that starts with it is not one
+    ("Jets" is "New York Jets", not "Jets fans are the meanest in the league")."""
+    long_keys = [
+        k
+        for k, v in keys.items()
+        if " " in k and not v[0].span.lower and any(_name_form(o.span.text) for o in v)
+    ]
     out = {k: list(v) for k, v in keys.items()}
     for k in list(keys):
         if " " in k or not k.isalpha() or keys[k][0].span.lower:

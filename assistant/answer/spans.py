@@ -4,9 +4,11 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
 
 - names: runs of capitalized words ("Bed Bath & Beyond", "House of the Dragon", "BA.5"), typed
   by the gazetteer (places), name endings ("... Airlines" → organization, "... County" →
-  place), acronyms (organization) and titles before them ("Sen. Liz Cheney" → person); a
-  capitalized word opening a sentence counts only if the texts do not use it in lower case and,
-  alone, only if they also capitalize it inside a sentence (`Vocabulary`);
+  place), acronyms (organization), a place opening a longer name ("New York Jets" →
+  organization) and titles before or inside them ("Sen. Liz Cheney", "California Gov. Gavin
+  Newsom" → person); a capitalized word opening a sentence counts only if the texts do not use
+  it in lower case and, alone, only if they also capitalize it inside a sentence
+  (`Vocabulary`);
 - quoted titles: “Squid Game”, "Cheer" (one to eight words);
 - numbers: money ("$19 million", "19 million dollars"), percentages ("60%", "60 percent"),
   counts ("1,000", "2 million", "63");
@@ -18,8 +20,8 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
 Number words and ordinals are keyed and shown as digits ("six" → "6"), so "six" and "6" are one
 answer.
 
-Each span has `key`, its comparable form (lower case, no title words, no "the", no possessive):
-the same answer written "President Joe Biden" and "Biden's" is matched by `same_answer`.
+Each span has `key`, its comparable form (lower case, no title words nor what comes before a
+title inside the name, no "the", no possessive): "US President Joe Biden" is "joe biden".
 Does not score spans (`assistant.answer.short` does).
 """
 
@@ -209,16 +211,42 @@ _EVENT_ENDINGS = frozenset(
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+def _titled_person(words: list[str]) -> int:
+    """Where the person starts in a name run that gives a title inside it ("California Gov.
+    Gavin Newsom", "House Speaker Kevin McCarthy": 2), 0 when it does not: the words after its
+    last title word are one to three capitalized words that end in no organization or place
+    word ("Biden Justice Department" is a department)."""
+    at = max((i for i, w in enumerate(words[1:-1], start=1) if w in PERSON_TITLES), default=0)
+    rest = words[at + 1 :]
+    if (
+        at
+        and len(rest) <= 3
+        and all(w[:1].isupper() for w in rest)
+        and rest[-1] not in ORG_ENDINGS
+        and rest[-1] not in PLACE_ENDINGS
+    ):
+        return at + 1
+    return 0
+
+
 @lru_cache(maxsize=65536)  # names recur across a question's sentences and across questions
 def _key(text: str) -> str:
     words = [w for w in re.split(r"\s+", _POSSESSIVE.sub("", text).replace("’", "'")) if w]
+    words = words[_titled_person(words) :]  # "US President Joe Biden" is "Joe Biden"
     while words and (words[0] in PERSON_TITLES or words[0].lower() in ("the", "a", "an")):
         words = words[1:]
     return " ".join(w.lower().rstrip(".,") for w in words) or text.lower()
 
 
+def _starts_with_place(words: list[str]) -> bool:
+    """The name's first word or words, not all of it, are a place ("New York Jets")."""
+    return any(" ".join(words[:n]) in PLACES for n in range(1, min(len(words), 4)))
+
+
 def _name_kinds(name: str, before: str) -> frozenset[Kind]:
     words = name.split()
+    if _titled_person(words):
+        return frozenset({"person", "thing"})
     kinds: set[Kind] = set()
     bare = _POSSESSIVE.sub("", name)
     if bare in PLACES or bare.split(",")[0] in PLACES or words[-1] in PLACE_ENDINGS:
@@ -227,8 +255,8 @@ def _name_kinds(name: str, before: str) -> frozenset[Kind]:
         kinds.add("org")
     if re.fullmatch(r"\*?[A-Z]{2,6}\*?", bare):  # NFL, UPS, NATO, *NSYNC
         kinds.add("org")
-    if len(words) >= 2 and words[0] in PLACES and not kinds:  # "Denver Broncos", "Seattle Storm"
-        kinds.add("org")
+    if len(words) >= 2 and _starts_with_place(words) and not kinds:
+        kinds.add("org")  # "Denver Broncos", "New York Jets", "Seattle Storm"
     if words[-1] in _EVENT_ENDINGS:
         return frozenset({"title", "thing"})
     prev = before.rstrip().rsplit(None, 1)[-1] if before.strip() else ""
