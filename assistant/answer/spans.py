@@ -9,7 +9,8 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
   Newsom" → person); a capitalized word opening a sentence counts only if the texts do not use
   it in lower case and, alone, only if they also capitalize it inside a sentence
   (`Vocabulary`);
-- quoted titles: “Squid Game”, "Cheer" (one to eight words);
+- quoted titles: “Squid Game”, "Cheer" (one to eight words); a name that is all of one is a
+  title too;
 - numbers: money ("$19 million", "19 million dollars"), percentages ("60%", "60 percent"),
   counts ("1,000", "2 million", "63");
 - dates: the date mentions of `assistant.dates`, weekday names, and "next week/month";
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.answer.expected import Kind
@@ -348,6 +349,17 @@ def _quoted(text: str) -> list[AnswerSpan]:
     return out
 
 
+def _titled(names: list[AnswerSpan], quoted: list[AnswerSpan]) -> list[AnswerSpan]:
+    """Names that are all of a quoted title (“Squid Game”, "The Legend of Zelda") are titles
+    too: the name comes first among a text's spans, so its kinds are the ones a reader that
+    keeps one span a key (`assistant.answer.short`) sees."""
+
+    def inside(n: AnswerSpan) -> bool:
+        return any(q.start <= n.start and n.end <= q.end and q.key == n.key for q in quoted)
+
+    return [replace(n, kinds=n.kinds | {"title"}) if inside(n) else n for n in names]
+
+
 def _numbers(text: str) -> list[AnswerSpan]:
     out: list[AnswerSpan] = []
     taken: list[tuple[int, int]] = []
@@ -508,8 +520,9 @@ def answer_spans(
     wants_names = any(k in kinds for k in ("person", "place", "org", "title", "thing"))
     if wants_names:
         names = _names(text, sentence_start, vocab)
-        out += names
-        out += _quoted(text)
+        quoted = _quoted(text)
+        out += _titled(names, quoted)
+        out += quoted
         if pairs:
             out += _pairs(text, names)
         if phrases:

@@ -254,3 +254,12 @@ def test_a_name_folds_into_a_longer_name_not_into_a_quoted_line() -> None:
     cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
     assert cands[0].key == "new york jets" and len(cands[0].occurrences) == 4
     assert "jets" not in {c.key for c in cands}
+
+
+def test_a_name_that_is_a_quoted_title_is_a_title() -> None:
+    t = 'Nintendo is making a film of its hit game "The Legend of Zelda," the company said.'
+    spans = answer_spans(t, ("title", "thing"), Vocabulary.of([t]))
+    assert all("title" in s.kinds for s in spans if s.key == "legend of zelda")
+    q = "Which popular video game is being developed into a live-action film?"
+    best = _best(q, [passage(0, t)])
+    assert best is not None and best.key == "legend of zelda"
