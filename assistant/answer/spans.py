@@ -4,7 +4,7 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
 
 - names: runs of capitalized words ("Bed Bath & Beyond", "House of the Dragon", "BA.5"), typed
   by the gazetteer (places), name endings ("... Airlines" → organization, "... County" →
-  place), acronyms (organization), a place opening a longer name ("New York Jets" →
+  place), acronyms (organization, but "UK"), a place opening a longer name ("New York Jets" →
   organization) and titles before or inside them ("Sen. Liz Cheney", "California Gov. Gavin
   Newsom" → person); a capitalized word opening a sentence counts only if the texts do not use
   it in lower case and, alone, only if they also capitalize it inside a sentence
@@ -254,7 +254,7 @@ def _name_kinds(name: str, before: str) -> frozenset[Kind]:
         kinds.add("place")
     if words[-1].rstrip(".") in ORG_ENDINGS or words[-1] in ORG_ENDINGS or "&" in name:
         kinds.add("org")
-    if re.fullmatch(r"\*?[A-Z]{2,6}\*?", bare):  # NFL, UPS, NATO, *NSYNC
+    if re.fullmatch(r"\*?[A-Z]{2,6}\*?", bare) and bare not in PLACES:  # NFL, UPS, *NSYNC; not UK
         kinds.add("org")
     if len(words) >= 2 and _starts_with_place(words) and not kinds:
         kinds.add("org")  # "Denver Broncos", "New York Jets", "Seattle Storm"

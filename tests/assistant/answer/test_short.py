@@ -263,3 +263,10 @@ def test_a_name_that_is_a_quoted_title_is_a_title() -> None:
     q = "Which popular video game is being developed into a live-action film?"
     best = _best(q, [passage(0, t)])
     assert best is not None and best.key == "legend of zelda"
+
+
+def test_a_place_written_in_capitals_is_a_place_not_an_org() -> None:
+    t = "Workers in the UK and at UPS in the US could strike."
+    kinds = {s.text: s.kinds for s in answer_spans(t, ("org",), Vocabulary.of([t]))}
+    assert "org" not in kinds["UK"] and "place" in kinds["UK"] and "org" not in kinds["US"]
+    assert "org" in kinds["UPS"]
