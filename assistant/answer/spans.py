@@ -4,10 +4,13 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
 
 - names: runs of capitalized words ("Bed Bath & Beyond", "House of the Dragon", "BA.5"), typed
   by the gazetteer (places), name endings ("... Airlines" → organization, "... County" →
-  place), acronyms (organization) and titles before them ("Sen. Liz Cheney" → person); a
-  capitalized word opening a sentence counts only if the texts do not use it in lower case and,
-  alone, only if they also capitalize it inside a sentence (`Vocabulary`);
-- quoted titles: “Squid Game”, "Cheer" (one to eight words);
+  place), acronyms (organization, but "UK"), a place opening a longer name ("New York Jets" →
+  organization) and titles before or inside them ("Sen. Liz Cheney", "California Gov. Gavin
+  Newsom" → person); a capitalized word opening a sentence counts only if the texts do not use
+  it in lower case and, alone, only if they also capitalize it inside a sentence
+  (`Vocabulary`);
+- quoted titles: “Squid Game”, "Cheer" (one to eight words); a name that is all of one is a
+  title too;
 - numbers: money ("$19 million", "19 million dollars"), percentages ("60%", "60 percent"),
   counts ("1,000", "2 million", "63");
 - dates: the date mentions of `assistant.dates`, weekday names, and "next week/month";
@@ -18,8 +21,8 @@ Rule-based, one regex pass per kind over short texts (a few sentences per questi
 Number words and ordinals are keyed and shown as digits ("six" → "6"), so "six" and "6" are one
 answer.
 
-Each span has `key`, its comparable form (lower case, no title words, no "the", no possessive):
-the same answer written "President Joe Biden" and "Biden's" is matched by `same_answer`.
+Each span has `key`, its comparable form (lower case, no title words nor what comes before a
+title inside the name, no "the", no possessive): "US President Joe Biden" is "joe biden".
 Does not score spans (`assistant.answer.short` does).
 """
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.answer.expected import Kind
@@ -209,26 +212,52 @@ _EVENT_ENDINGS = frozenset(
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+def _titled_person(words: list[str]) -> int:
+    """Where the person starts in a name run that gives a title inside it ("California Gov.
+    Gavin Newsom", "House Speaker Kevin McCarthy": 2), 0 when it does not: the words after its
+    last title word are one to three capitalized words that end in no organization or place
+    word ("Biden Justice Department" is a department)."""
+    at = max((i for i, w in enumerate(words[1:-1], start=1) if w in PERSON_TITLES), default=0)
+    rest = words[at + 1 :]
+    if (
+        at
+        and len(rest) <= 3
+        and all(w[:1].isupper() for w in rest)
+        and rest[-1] not in ORG_ENDINGS
+        and rest[-1] not in PLACE_ENDINGS
+    ):
+        return at + 1
+    return 0
+
+
 @lru_cache(maxsize=65536)  # names recur across a question's sentences and across questions
 def _key(text: str) -> str:
     words = [w for w in re.split(r"\s+", _POSSESSIVE.sub("", text).replace("’", "'")) if w]
+    words = words[_titled_person(words) :]  # "US President Joe Biden" is "Joe Biden"
     while words and (words[0] in PERSON_TITLES or words[0].lower() in ("the", "a", "an")):
         words = words[1:]
     return " ".join(w.lower().rstrip(".,") for w in words) or text.lower()
 
 
+def _starts_with_place(words: list[str]) -> bool:
+    """The name's first word or words, not all of it, are a place ("New York Jets")."""
+    return any(" ".join(words[:n]) in PLACES for n in range(1, min(len(words), 4)))
+
+
 def _name_kinds(name: str, before: str) -> frozenset[Kind]:
     words = name.split()
+    if _titled_person(words):
+        return frozenset({"person", "thing"})
     kinds: set[Kind] = set()
     bare = _POSSESSIVE.sub("", name)
     if bare in PLACES or bare.split(",")[0] in PLACES or words[-1] in PLACE_ENDINGS:
         kinds.add("place")
     if words[-1].rstrip(".") in ORG_ENDINGS or words[-1] in ORG_ENDINGS or "&" in name:
         kinds.add("org")
-    if re.fullmatch(r"\*?[A-Z]{2,6}\*?", bare):  # NFL, UPS, NATO, *NSYNC
+    if re.fullmatch(r"\*?[A-Z]{2,6}\*?", bare) and bare not in PLACES:  # NFL, UPS, *NSYNC; not UK
         kinds.add("org")
-    if len(words) >= 2 and words[0] in PLACES and not kinds:  # "Denver Broncos", "Seattle Storm"
-        kinds.add("org")
+    if len(words) >= 2 and _starts_with_place(words) and not kinds:
+        kinds.add("org")  # "Denver Broncos", "New York Jets", "Seattle Storm"
     if words[-1] in _EVENT_ENDINGS:
         return frozenset({"title", "thing"})
     prev = before.rstrip().rsplit(None, 1)[-1] if before.strip() else ""
@@ -318,6 +347,17 @@ def _quoted(text: str) -> list[AnswerSpan]:
         start = m.start("q") + m.group("q").find(q)
         out.append(AnswerSpan(start, start + len(q), q, _key(q), frozenset({"title", "thing"})))
     return out
+
+
+def _titled(names: list[AnswerSpan], quoted: list[AnswerSpan]) -> list[AnswerSpan]:
+    """Names that are all of a quoted title (“Squid Game”, "The Legend of Zelda") are titles
+    too: the name comes first among a text's spans, so its kinds are the ones a reader that
+    keeps one span a key (`assistant.answer.short`) sees."""
+
+    def inside(n: AnswerSpan) -> bool:
+        return any(q.start <= n.start and n.end <= q.end and q.key == n.key for q in quoted)
+
+    return [replace(n, kinds=n.kinds | {"title"}) if inside(n) else n for n in names]
 
 
 def _numbers(text: str) -> list[AnswerSpan]:
@@ -480,8 +520,9 @@ def answer_spans(
     wants_names = any(k in kinds for k in ("person", "place", "org", "title", "thing"))
     if wants_names:
         names = _names(text, sentence_start, vocab)
-        out += names
-        out += _quoted(text)
+        quoted = _quoted(text)
+        out += _titled(names, quoted)
+        out += quoted
         if pairs:
             out += _pairs(text, names)
         if phrases:

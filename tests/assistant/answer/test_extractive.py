@@ -3,8 +3,14 @@ quotes follow a short answer."""
 
 from __future__ import annotations
 
-from assistant.answer.citations import Span, stems
-from assistant.answer.extractive import SHORT_ANSWER_MIN, ExtractiveAnswerer, Scored, showable
+from assistant.answer.citations import Span
+from assistant.answer.extractive import (
+    SHORT_ANSWER_MIN,
+    ExtractiveAnswerer,
+    Scored,
+    grounding_stems,
+    showable,
+)
 from assistant.answer.short import Occurrence, Sentence, ShortAnswer
 from assistant.answer.spans import AnswerSpan
 
@@ -52,9 +58,20 @@ def test_a_likely_runner_up_gets_the_second_quote_unless_the_first_names_it() ->
 
 
 def test_a_candidate_failing_the_floor_gives_way_to_the_next() -> None:
-    question_stems = stems("Which city saw the biggest rent increase?")
+    question_stems = grounding_stems("Which city saw the biggest rent increase?")
     off_topic = ShortAnswer("Orlando", "orlando", 2.0, 1, [], share=0.5)
     unlikely = _candidate("Boston", SHORT_ANSWER_MIN / 2, [2])
     miami = _candidate("Miami", 0.3, [0])
     assert showable([off_topic, unlikely, miami], question_stems) == [miami]
     assert showable([off_topic], question_stems) == []
+
+
+def test_a_plural_of_the_question_word_grounds_a_candidate() -> None:
+    text = "The interstate runs through the cities of Los Angeles and Long Beach."
+    start = text.index("Los Angeles")
+    span = AnswerSpan(start, start + 11, "Los Angeles", "los angeles", frozenset({"place"}))
+    sentence = Sentence(0, text, 0.5, Span(0, 0, len(text), text))
+    occurrence = Occurrence(sentence, span, group=0, proximity=0.0, adjacent=0.0)
+    la = ShortAnswer("Los Angeles", "los angeles", 1.0, 1, [occurrence], share=0.4)
+    question_stems = grounding_stems("Which city was forced to shut one of its main roads?")
+    assert showable([la], question_stems) == [la]

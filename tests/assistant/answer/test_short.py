@@ -230,3 +230,43 @@ def test_the_best_is_written_as_the_sources_name_it_in_full() -> None:
     cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
     assert cands[0].text == "chicken nuggets" and "chicken nugget" not in {c.key for c in cands[1:]}
     assert sum(c.share for c in cands) == pytest.approx(1.0)
+
+
+def test_a_title_inside_a_name_makes_it_a_person_and_a_place_before_a_name_an_org() -> None:
+    t = "California Gov. Gavin Newsom met the New York Jets and House Speaker Kevin McCarthy."
+    spans = {s.text: s for s in answer_spans(t, ("person", "org"), Vocabulary.of([t]))}
+    newsom, jets = spans["California Gov. Gavin Newsom"], spans["New York Jets"]
+    assert "person" in newsom.kinds and "org" not in newsom.kinds and newsom.key == "gavin newsom"
+    assert spans["House Speaker Kevin McCarthy"].key == "kevin mccarthy"
+    assert "org" in jets.kinds and "person" not in jets.kinds
+    t = "The Biden Justice Department sued."
+    (doj,) = [s for s in answer_spans(t, ("org",), Vocabulary.of([t])) if "Justice" in s.text]
+    assert "person" not in doj.kinds
+
+
+def test_a_name_folds_into_a_longer_name_not_into_a_quoted_line() -> None:
+    q = "Which NFL team does the injured quarterback play for?"
+    ps = [
+        passage(0, "The quarterback was traded to the Jets. The Jets lost him on Monday."),
+        passage(1, 'A longtime fan texted, "Jets fans are the meanest in the league."'),
+        passage(2, "The quarterback joined the New York Jets in April."),
+    ]
+    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    assert cands[0].key == "new york jets" and len(cands[0].occurrences) == 4
+    assert "jets" not in {c.key for c in cands}
+
+
+def test_a_name_that_is_a_quoted_title_is_a_title() -> None:
+    t = 'Nintendo is making a film of its hit game "The Legend of Zelda," the company said.'
+    spans = answer_spans(t, ("title", "thing"), Vocabulary.of([t]))
+    assert all("title" in s.kinds for s in spans if s.key == "legend of zelda")
+    q = "Which popular video game is being developed into a live-action film?"
+    best = _best(q, [passage(0, t)])
+    assert best is not None and best.key == "legend of zelda"
+
+
+def test_a_place_written_in_capitals_is_a_place_not_an_org() -> None:
+    t = "Workers in the UK and at UPS in the US could strike."
+    kinds = {s.text: s.kinds for s in answer_spans(t, ("org",), Vocabulary.of([t]))}
+    assert "org" not in kinds["UK"] and "place" in kinds["UK"] and "org" not in kinds["US"]
+    assert "org" in kinds["UPS"]
