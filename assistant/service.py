@@ -12,6 +12,7 @@ CLI concerns and does not know how answerers or stores are built (`assistant.run
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,6 +34,13 @@ from assistant.text import lone_surrogate
 from assistant.views.outlets import Comparison, compare_outlets
 from assistant.views.statements import topic_text
 from assistant.views.timeline import Timeline, build_timeline, timeline_answer
+
+GIL_SWITCH_S = 0.0005
+"""How long a thread holds the GIL before handing it to one waiting for it. A question waits on
+worker threads (BM25, the articles read) that need it for a moment once their native work is
+done, while this thread composes the answer in Python; CPython's default of 5 ms made that wait
+up to 5 ms. Measured at 100k chunks (2 cores, 154 questions): the validate stage 1.3 → 0.3 ms,
+ask p50 −0.3 to −3 ms."""
 
 VIEW_PASSAGES = 40
 """Passages a timeline or a comparison reads (bounded by `max_k`): many articles, few each."""
@@ -109,6 +117,8 @@ class Newsdesk:
         self.retriever = HybridRetriever(store, embedder, settings)
         self.answerer = answerer
         self._reads = ThreadPoolExecutor(thread_name_prefix="articles")
+        if sys.getswitchinterval() > GIL_SWITCH_S:  # process-wide; never made longer here
+            sys.setswitchinterval(GIL_SWITCH_S)
 
     def retrieve(self, query: Query, today: date | None = None) -> Retrieval:
         return self.retriever.retrieve(query, today=today)
