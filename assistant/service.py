@@ -12,10 +12,8 @@ CLI concerns and does not know how answerers or stores are built (`assistant.run
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 from assistant.answer.base import Answerer
@@ -25,7 +23,7 @@ from assistant.answer.markers import renumber
 from assistant.dates import resolve_query_dates
 from assistant.embed.base import Embedder
 from assistant.errors import BadQueryError, NotFoundError, QueryLimitError
-from assistant.models import Answer, Article, Citation, Filters, Query, SearchResult
+from assistant.models import Answer, Citation, Filters, Query, SearchResult
 from assistant.retrieve.hybrid import HybridRetriever, Retrieval
 from assistant.retrieve.scope import searched_scope
 from assistant.settings import Settings
@@ -34,13 +32,6 @@ from assistant.text import lone_surrogate
 from assistant.views.outlets import Comparison, compare_outlets
 from assistant.views.statements import topic_text
 from assistant.views.timeline import Timeline, build_timeline, timeline_answer
-
-GIL_SWITCH_S = 0.0005
-"""How long a thread holds the GIL before handing it to one waiting for it. A question waits on
-worker threads (BM25, the articles read) that need it for a moment once their native work is
-done, while this thread composes the answer in Python; CPython's default of 5 ms made that wait
-up to 5 ms. Measured at 100k chunks (2 cores, 154 questions): the validate stage 1.3 → 0.3 ms,
-ask p50 −0.3 to −3 ms."""
 
 VIEW_PASSAGES = 40
 """Passages a timeline or a comparison reads (bounded by `max_k`): many articles, few each."""
@@ -116,21 +107,12 @@ class Newsdesk:
         self.embedder = embedder
         self.retriever = HybridRetriever(store, embedder, settings)
         self.answerer = answerer
-        self._reads = ThreadPoolExecutor(thread_name_prefix="articles")
-        if sys.getswitchinterval() > GIL_SWITCH_S:  # process-wide; never made longer here
-            sys.setswitchinterval(GIL_SWITCH_S)
 
     def retrieve(self, query: Query, today: date | None = None) -> Retrieval:
         return self.retriever.retrieve(query, today=today)
 
     def close(self) -> None:
         self.retriever.close()
-        self._reads.shutdown(wait=False, cancel_futures=True)
-
-    def _read_articles(self, r: Retrieval) -> Future[dict[str, Article]]:
-        """The retrieved passages' articles, read while the answer is composed (validation
-        needs the cited ones, always among them: one Chroma read off the critical path)."""
-        return self._reads.submit(self.store.articles, sorted({p.article_id for p in r.passages}))
 
     def search(self, query: Query, today: date | None = None) -> SearchResult:
         t0 = time.perf_counter()
@@ -151,9 +133,8 @@ class Newsdesk:
         t0 = time.perf_counter()
         r = self.retrieve(query, today=today)
         t1 = time.perf_counter()
-        read = self._read_articles(r)
         ans = (answerer or self.answerer).answer(query.question, r)
-        return self._finish(ans, r, t0, t1, read)
+        return self._finish(ans, r, t0, t1)
 
     def ask_stream(
         self, query: Query, today: date | None = None, answerer: Answerer | None = None
@@ -162,28 +143,16 @@ class Newsdesk:
         t0 = time.perf_counter()
         r = self.retrieve(query, today=today)
         t1 = time.perf_counter()
-        read = self._read_articles(r)
         for event in (answerer or self.answerer).events(query.question, r):
             if isinstance(event, Answer):
-                yield self._finish(event, r, t0, t1, read)
+                yield self._finish(event, r, t0, t1)
             else:
                 yield event
 
-    def _cited_articles(self, ans: Answer, read: Future[dict[str, Article]]) -> dict[str, Article]:
-        cited = sorted({c.article_id for c in ans.citations})
-        got = read.result()
-        missing = [i for i in cited if i not in got]  # an answerer citing beyond the passages
-        return {
-            **{i: got[i] for i in cited if i in got},
-            **(self.store.articles(missing) if missing else {}),
-        }
-
-    def _finish(
-        self, ans: Answer, r: Retrieval, t0: float, t1: float, read: Future[dict[str, Article]]
-    ) -> Answer:
+    def _finish(self, ans: Answer, r: Retrieval, t0: float, t1: float) -> Answer:
         t2 = time.perf_counter()
         if ans.citations:
-            articles = self._cited_articles(ans, read)
+            articles = self.store.articles(sorted({c.article_id for c in ans.citations}))
             valid = validate(ans.citations, articles)
             if not valid:  # nothing left to stand on: say so, never answer uncited
                 ans = ans.model_copy(
