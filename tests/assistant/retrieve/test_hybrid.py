@@ -79,7 +79,7 @@ class _FailingLexical(NewsStore):
         raise RuntimeError("disk read error")
 
 
-def test_bm25_runs_beside_the_embedding_and_its_faults_reach_the_caller(
+def test_bm25_runs_beside_a_lone_questions_embedding_and_its_faults_reach_the_caller(
     sample_runtime: Runtime,
 ) -> None:
     rt = sample_runtime
@@ -94,6 +94,10 @@ def test_bm25_runs_beside_the_embedding_and_its_faults_reach_the_caller(
     with pytest.raises(RuntimeError, match="disk read error"):
         retriever.retrieve(Query(question="What did Trump say on Feb 26?", as_of=AS_OF))
     assert store.threads and store.threads[0].startswith("bm25")
+    # beside another question in flight the cores are busy: BM25 runs on the asking thread
+    with retriever._running(), pytest.raises(RuntimeError, match="disk read error"):
+        retriever.retrieve(Query(question="What did Trump say on Feb 26?", as_of=AS_OF))
+    assert store.threads[-1] == threading.current_thread().name
     retriever.close()
     store.close()
 
