@@ -38,34 +38,13 @@ def test_filters_reach_both_retrievers(sample_runtime: Runtime) -> None:
     assert sample_runtime.desk.retrieve(q).passages  # case-insensitive source match
 
 
-class _NoLexical(NewsStore):
-    """The real store, its lexical index reported as being rebuilt."""
+class _LexicalFails(NewsStore):
+    """The real store whose BM25 raises `error`, remembering the threads it ran on."""
 
-    def lexical(
-        self,
-        text: str,
-        n: int,
-        filters: Filters | None = None,
-        texts: bool = True,
-        check: bool = True,
-    ) -> list[ChunkHit]:
-        raise LexicalUnavailableError("rebuilding")
-
-
-def test_dense_only_while_the_lexical_index_is_rebuilt(sample_runtime: Runtime) -> None:
-    rt = sample_runtime
-    store = _NoLexical(rt.settings, rt.embedder)
-    r = HybridRetriever(store, rt.embedder, rt.settings).retrieve(
-        Query(question="What did Trump say on Feb 26?", as_of=AS_OF)
-    )
-    assert r.notes == [DENSE_ONLY_NOTE]
-    assert r.passages and all(p.found_by == ["dense"] for p in r.passages)
-
-
-class _FailingLexical(NewsStore):
-    """The real store whose BM25 fails unexpectedly, remembering the thread it ran on."""
-
-    threads: list[str] = []
+    def __init__(self, rt: Runtime, error: Exception) -> None:
+        super().__init__(rt.settings, rt.embedder)
+        self.error = error
+        self.threads: list[str] = []
 
     def lexical(
         self,
@@ -76,7 +55,17 @@ class _FailingLexical(NewsStore):
         check: bool = True,
     ) -> list[ChunkHit]:
         self.threads.append(threading.current_thread().name)
-        raise RuntimeError("disk read error")
+        raise self.error
+
+
+def test_dense_only_while_the_lexical_index_is_rebuilt(sample_runtime: Runtime) -> None:
+    rt = sample_runtime
+    store = _LexicalFails(rt, LexicalUnavailableError("rebuilding"))
+    r = HybridRetriever(store, rt.embedder, rt.settings).retrieve(
+        Query(question="What did Trump say on Feb 26?", as_of=AS_OF)
+    )
+    assert r.notes == [DENSE_ONLY_NOTE]
+    assert r.passages and all(p.found_by == ["dense"] for p in r.passages)
 
 
 def test_bm25_runs_beside_a_lone_questions_embedding_and_its_faults_reach_the_caller(
@@ -89,7 +78,7 @@ def test_bm25_runs_beside_a_lone_questions_embedding_and_its_faults_reach_the_ca
     assert r.timings_ms["lexical"] > 0 and "lexical_wait" in r.timings_ms
     laps = ("plan", "embed", "dense", "lexical_wait", "fusion", "rerank", "select", "passages")
     assert r.timings_ms["total"] >= sum(r.timings_ms[k] for k in laps) - 0.05  # wall time
-    store = _FailingLexical(rt.settings, rt.embedder)
+    store = _LexicalFails(rt, RuntimeError("disk read error"))
     retriever = HybridRetriever(store, rt.embedder, rt.settings)
     with pytest.raises(RuntimeError, match="disk read error"):
         retriever.retrieve(Query(question="What did Trump say on Feb 26?", as_of=AS_OF))
