@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import snowballstemmer
@@ -430,7 +431,7 @@ class LexicalIndex:
             )
             found = {
                 str(row[0]): _hit(row, scores.get(str(row[0]), 0.0))
-                for row in self._conn().execute(sql, (json.dumps(list(ids)),))
+                for row in self._rows_in(sql, ids)
             }
         return [found[i] for i in ids if i in found]
 
@@ -444,7 +445,7 @@ class LexicalIndex:
                 " LEFT JOIN sentences s ON s.id = r.id"
                 " WHERE r.chunk_id IN (SELECT value FROM json_each(?))"
             )
-            rows = self._conn().execute(sql, (json.dumps(list(ids)),)).fetchall()
+            rows = self._rows_in(sql, ids)
         return {
             str(i): (str(text), unpack(data) if isinstance(data, bytes) else None)
             for i, text, data in rows
@@ -461,7 +462,7 @@ class LexicalIndex:
                 " FROM rows WHERE story IN (SELECT value FROM json_each(?))"
                 " GROUP BY article_id, version"
             )
-            rows = self._conn().execute(sql, (json.dumps(list(story_ids)),)).fetchall()
+            rows = self._rows_in(sql, story_ids)
         return [
             (
                 ArticleSummary(
@@ -477,6 +478,11 @@ class LexicalIndex:
             )
             for article_id, version, title, source, url, published, story, n in rows
         ]
+
+    def _rows_in(self, sql: str, values: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The rows of `sql`, whose one parameter is `values` as a JSON list (read with
+        `json_each`: no SQL variable limit, however many values)."""
+        return self._conn().execute(sql, (json.dumps(list(values)),)).fetchall()
 
     def _prune(self, terms: list[str]) -> list[str]:
         if (self.max_df >= 1.0 and not self.max_rows) or len(terms) <= _MIN_TERMS:

@@ -344,17 +344,15 @@ class NewsStore:
             kept.clear()  # threads may race here: the cache is only ever a shortcut
         kept.update((i, r) for i, r in records.items() if r[1] and len(r[0].text) <= _RECORD_CHARS)
 
-    def _visible(self, hits: list[ChunkHit]) -> list[ChunkHit]:
-        hashes = self._committed([h.article_id for h in hits])
+    def _visible(self, hits: Sequence[ChunkHit], whole: bool = False) -> list[ChunkHit]:
+        hashes = self._committed([h.article_id for h in hits], whole)
         return [h for h in hits if codec.visible(h, hashes.get(h.article_id))]
 
     def committed(self, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
         """The hits whose articles' records commit them, in order: the check `dense` and
         `lexical` skip with `check=False`. The records of a few articles are read whole, so
         `articles` (validating citations of these hits) needs no second read."""
-        ids = [h.article_id for h in hits]
-        hashes = self._committed(ids, whole=len(set(ids)) <= _WHOLE_RECORDS)
-        return [h for h in hits if codec.visible(h, hashes.get(h.article_id))]
+        return self._visible(hits, whole=len({h.article_id for h in hits}) <= _WHOLE_RECORDS)
 
     def _resolve_sources(self, filters: Filters) -> Filters:
         """Sources matched case-insensitively to the spellings the store holds."""
