@@ -73,8 +73,13 @@ def _sentences(ps: list[Passage]) -> list[Sentence]:
     return out
 
 
+def _candidates(q: str, ps: list[Passage]) -> list[ShortAnswer]:
+    """The short-answer candidates of `ps` for `q`, as the answerer builds its inputs."""
+    return candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+
+
 def _best(q: str, ps: list[Passage]) -> ShortAnswer | None:
-    found = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    found = _candidates(q, ps)
     return found[0] if found else None
 
 
@@ -150,11 +155,11 @@ def test_aliases_acronyms_and_possessives_of_the_question_are_restatements() -> 
     assert short is not None and short.text == "Iran"
     q = "The IRS announced it would finish processing which returns?"
     ps = [passage(0, "The Internal Revenue Service said it would finish processing 2021 returns.")]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     assert "internal revenue service" not in {c.key for c in cands}
     q = "What is the biggest threat to the region, according to Fiji’s defense minister?"
     ps = [passage(0, "Fiji's defense minister said climate change is the biggest threat.")]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     assert "fiji" not in {c.key for c in cands} and "climate change" in {c.key for c in cands}
 
 
@@ -164,7 +169,7 @@ def test_one_answer_written_several_ways_is_one_candidate() -> None:
         passage(0, "Liz Truss became prime minister of the United Kingdom on Tuesday."),
         passage(1, "Britain has a new prime minister, Liz Truss, after a party vote."),
     ]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     uk = [c for c in cands if c.key == "united kingdom"]
     assert len(uk) == 1 and uk[0].support == 2 and cands[0] is uk[0]
     q = "How many games was the quarterback suspended for?"
@@ -182,7 +187,7 @@ def test_a_phrase_folds_into_the_fuller_phrase_around_it() -> None:
         passage(0, "Retailers pulled eye drops after the warning; the eye drops were recalled."),
         passage(1, "Several brands of eye drops are affected, regulators said."),
     ]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     keys = {c.key for c in cands}
     assert "eye drop" in keys and "eye" not in keys and "drop" not in keys
 
@@ -193,7 +198,7 @@ def test_scores_are_the_weighted_features_and_shares_sum_to_one() -> None:
         passage(0, "Voters in Colombia elected Gustavo Petro, its first leftist leader."),
         passage(1, "Colombia picked a former guerrilla as president, officials in Bogota said."),
     ]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     assert set(WEIGHTS) == set(FEATURES)
     for c in cands:
         assert set(c.features) == set(FEATURES)
@@ -224,10 +229,10 @@ def test_the_best_is_written_as_the_sources_name_it_in_full() -> None:
         passage(1, "The chain said its chicken nuggets use chicken breast, unlike other chicken."),
         passage(2, "Chicken sales rose; chicken is popular. Fried chicken is its staple."),
     ]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     assert cands[0].text == "chicken"
     ps[0] = passage(0, ps[0].text, title="KFC chicken nuggets")
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     assert cands[0].text == "chicken nuggets" and "chicken nugget" not in {c.key for c in cands[1:]}
     assert sum(c.share for c in cands) == pytest.approx(1.0)
 
@@ -251,7 +256,7 @@ def test_a_name_folds_into_a_longer_name_not_into_a_quoted_line() -> None:
         passage(1, 'A longtime fan texted, "Jets fans are the meanest in the league."'),
         passage(2, "The quarterback joined the New York Jets in April."),
     ]
-    cands = candidates(q, expected(q), _sentences(ps), ps, independent_groups(ps))
+    cands = _candidates(q, ps)
     assert cands[0].key == "new york jets" and len(cands[0].occurrences) == 4
     assert "jets" not in {c.key for c in cands}
 
