@@ -33,7 +33,8 @@ install-llm: install
 demo: install
 	$(BIN)/newsdesk ingest --data-dir $(DATA) demo/
 	$(BIN)/newsdesk ask --data-dir $(DATA) "$(QUESTION)"
-	$(BIN)/python scripts/demo_http.py --data-dir $(DATA) --question "$(QUESTION)"
+	# From the repo root, as a module: the script reuses tests/support (not an installed package).
+	$(BIN)/python -m scripts.demo_http --data-dir $(DATA) --question "$(QUESTION)"
 
 serve: install
 	$(BIN)/newsdesk serve --data-dir $(DATA)

@@ -130,6 +130,14 @@ _NOT_NAME_WORDS = frozenset(
         "Who",
         "Why",
         "How",
+        # contractions as URL-slug titles write them ("Whats in senate gun reform agreement")
+        "Whats",
+        "Whos",
+        "Hows",
+        "Heres",
+        "Theres",
+        "Thats",
+        "Lets",
         "There",
         "Here",
         "Now",
@@ -317,8 +325,10 @@ def _names(text: str, sentence_start: bool, vocab: Vocabulary) -> list[AnswerSpa
             words = rest.split()
             name = rest
             sentence_start = False
+        # A trailing "I" after a name is a numeral ("Artemis I", "World War I"); alone, a pronoun.
         while words and (
-            words[-1] in _NOT_NAME_WORDS or words[-1].lower() in ("of", "the", "and", "&")
+            (words[-1] in _NOT_NAME_WORDS and not (words[-1] == "I" and len(words) > 1))
+            or words[-1].lower() in ("of", "the", "and", "&")
         ):
             words = words[:-1]
             name = " ".join(words)

@@ -275,3 +275,12 @@ def test_a_place_written_in_capitals_is_a_place_not_an_org() -> None:
     kinds = {s.text: s.kinds for s in answer_spans(t, ("org",), Vocabulary.of([t]))}
     assert "org" not in kinds["UK"] and "place" in kinds["UK"] and "org" not in kinds["US"]
     assert "org" in kinds["UPS"]
+
+
+def test_a_numeral_ends_a_name_and_a_slug_contraction_is_no_name() -> None:
+    t = "NASA's Artemis I rocket is ready, the first test since World War I ended. Then I left."
+    names = {s.text for s in answer_spans(t, ("thing",), Vocabulary.of([t]))}
+    assert {"Artemis I", "World War I"} <= names
+    assert "I" not in names and "Then I" not in names
+    slug = "Whats in senate gun reform agreement"  # a title derived from its URL
+    assert answer_spans(slug, ("thing",), Vocabulary.of([]), sentence_start=False) == []
