@@ -416,8 +416,10 @@ def expected(question: str) -> Expected:
             return Expected(("money", "number", "percent"), "much")
         if what == "soon" or what == "long" and re.search(r"\bhow long until\b", question, re.I):
             return Expected(("date",), what)
-        ordinal = what == "many" and bool(re.search(r"\bhow many times\b", question, re.I))
-        return Expected(("number", "money", "percent"), what, ordinal=ordinal)
+        if what == "many":  # a count: not a share ("6%") nor an amount
+            ordinal = bool(re.search(r"\bhow many times\b", question, re.I))
+            return Expected(("number",), what, ordinal=ordinal)
+        return Expected(("number", "money", "percent"), what)
     phrase: str | None = None
     for m in _WH.finditer(question):
         head = _head_noun(question, m.end())

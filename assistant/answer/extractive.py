@@ -196,6 +196,16 @@ def staleness(retrieval: Retrieval) -> float:
     return min(1.0, math.log(gap / STALE_FREE_DAYS) / math.log(STALE_FULL_DAYS / STALE_FREE_DAYS))
 
 
+_SAME_WORDS = 0.8
+
+
+def _same_words(a: Scored, b: Scored) -> bool:
+    """Two sentences saying the same in (nearly) the same words: one outlet's copy of another's
+    that the story grouping did not join (a quote twice tells the reader nothing more)."""
+    sa, sb = stems(a.span.text), stems(b.span.text)
+    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= _SAME_WORDS
+
+
 class ExtractiveAnswerer(Answerer):
     name = "extractive"
 
@@ -266,7 +276,8 @@ class ExtractiveAnswerer(Answerer):
         self, short: ShortAnswer, scored: list[Scored], runner_up: ShortAnswer | None = None
     ) -> list[Scored]:
         """The quotes shown after a short answer: the best sentence stating it, and another
-        independent source's sentence stating it when there is one; failing a quotable
+        independent source's sentence stating it when there is one (in other words: a copy in
+        the same words, `_same_words`, adds nothing); failing a quotable
         sentence (the answer is only in a title), the best sentence of that passage.
 
         When the runner-up candidate is itself likely enough to be shown as a short answer
@@ -281,7 +292,7 @@ class ExtractiveAnswerer(Answerer):
             span = o.sentence.span
             assert span is not None
             s = by_span.get((span.passage_index, span.start))
-            if s is None or o.group in groups:
+            if s is None or o.group in groups or any(_same_words(s, c) for c in chosen):
                 continue
             chosen.append(s)
             groups.add(o.group)
@@ -294,7 +305,11 @@ class ExtractiveAnswerer(Answerer):
         rival = self._rival_quote(runner_up, chosen[0], by_span)
         if rival is not None:
             return [chosen[0], rival]
-        if len(chosen) < _MAX_QUOTES and scored[0] not in chosen:
+        if (
+            len(chosen) < _MAX_QUOTES
+            and scored[0] not in chosen
+            and not _same_words(scored[0], chosen[0])
+        ):
             # The sentence most like the question, when the answer's own quote is not it: the
             # reader sees the evidence for the question as asked, beside the answer's.
             chosen.append(scored[0])
@@ -384,6 +399,7 @@ class ExtractiveAnswerer(Answerer):
             adds = (
                 bool(stems(s.span.text) - covered)
                 and s.span.passage_index != best.span.passage_index
+                and not any(_same_words(s, c) for c in chosen)
             )
             if adds:
                 chosen.append(s)

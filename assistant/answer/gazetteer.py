@@ -251,6 +251,8 @@ ALIASES = {
         "united arab emirates": ("uae",),
         "european union": ("eu", "e.u"),
         "united nations": ("un", "u.n"),
+        "republican party": ("gop", "republicans", "republican"),
+        "democratic party": ("democrats", "democrat"),
     }.items()
     for alias in (canonical, *aliases)
 }

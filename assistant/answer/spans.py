@@ -156,6 +156,19 @@ _NOT_NAME_WORDS = frozenset(
         "Other",
         "Another",
         "One",
+        "Two",
+        "Three",
+        "Four",
+        "Five",
+        "Six",
+        "Seven",
+        "Eight",
+        "Nine",
+        "Ten",
+        "Dozens",
+        "Hundreds",
+        "Thousands",
+        "Millions",
         "No",
         "Not",
         "Mr",
@@ -422,7 +435,9 @@ def _ordinals(text: str) -> list[AnswerSpan]:
 
 
 # Words that head no answer phrase: verbs and adverbs news sentences are full of, quantities,
-# and time words (an answer of those kinds is found as a number or date).
+# and time words (an answer of those kinds is found as a number or date); superlatives, rank
+# words and comparatives, which restate the question's "biggest" or "top" rather than name the
+# thing; irregular past forms (the regular ones end in -ed, `_VERBISH`).
 _NOT_PHRASE_WORDS = """
     also would will could like just even still well back much many least last next first
     year years month months day days time times today yesterday tomorrow week weekend people
@@ -433,6 +448,12 @@ _NOT_PHRASE_WORDS = """
     however though although already ago ever never always often very almost about mr mrs ms
     dr other others another every several various certain since later earlier soon instead
     rather ahead together far
+    top most best worst biggest largest highest lowest greatest latest newest major recent
+    more less fewer higher lower bigger smaller larger better worse greater cheaper overall
+    expensive
+    rose fell grew began begun held sold paid spent brought bought thought sought caught taught
+    fought found led met sent built felt heard meant stood chose chosen drew drawn drove driven
+    wrote written broke broken spoke spoken struck threw thrown flew flown knew shook hung
 """
 _NOT_PHRASE = frozenset(_NOT_PHRASE_WORDS.split())
 _LOWER_RUN_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")

@@ -75,3 +75,24 @@ def test_a_plural_of_the_question_word_grounds_a_candidate() -> None:
     la = ShortAnswer("Los Angeles", "los angeles", 1.0, 1, [occurrence], share=0.4)
     question_stems = grounding_stems("Which city was forced to shut one of its main roads?")
     assert showable([la], question_stems) == [la]
+
+
+def test_a_copy_in_the_same_words_is_not_a_second_quote() -> None:
+    answerer = ExtractiveAnswerer(embedder=None)  # type: ignore[arg-type]  # evidence embeds nothing
+    texts = [
+        'He said, "At noon Eastern time today, all parts centers at GM will be on strike.',
+        'He said, "At noon eastern time today all parts centers at GM will be on strike.',
+        "GM's parts distribution centers joined the strike at noon, the union said.",
+    ]
+    scored = [
+        Scored(Span(i, 0, len(t), t), 0.5 - 0.1 * i, 0.0, 0.0, 1.0, 1.0, 0.0)
+        for i, t in enumerate(texts)
+    ]
+    occurrences = []
+    for i, t in enumerate(texts):
+        start = t.index("GM")
+        span = AnswerSpan(start, start + 2, "GM", "gm", frozenset({"org"}))
+        sentence = Sentence(i, t, 0.5, Span(i, 0, len(t), t))
+        occurrences.append(Occurrence(sentence, span, group=i, proximity=0.2, adjacent=0.1))
+    gm = ShortAnswer("GM", "gm", 1.0, 3, occurrences, share=0.9)
+    assert [s.span.text for s in answerer.evidence(gm, scored)] == [texts[0], texts[2]]

@@ -33,6 +33,7 @@ def test_expected_kinds() -> None:
     assert expected("What NFL star announced his retirement on Tuesday?").kinds == ("person",)
     assert "money" in expected("How much did the bidder pay?").kinds
     assert expected("What percentage of adults disapprove?").kinds == ("percent",)
+    assert expected("How many candidates took part in the debate?").kinds == ("number",)
     assert "org" in expected("Which airline announced a deal?").kinds
     # the question's last sentence asks: "who" in the preamble is a relative pronoun
     q = "Police arrested 31 men who planned to riot at an event. Where was the event?"
@@ -284,3 +285,18 @@ def test_a_numeral_ends_a_name_and_a_slug_contraction_is_no_name() -> None:
     assert "I" not in names and "Then I" not in names
     slug = "Whats in senate gun reform agreement"  # a title derived from its URL
     assert answer_spans(slug, ("thing",), Vocabulary.of([]), sentence_start=False) == []
+
+
+def test_a_party_by_another_name_and_a_leading_count_are_no_answers() -> None:
+    q = "Who did House Republicans pick as their nominee for speaker?"
+    ps = [passage(0, "Eight GOP lawmakers voted out McCarthy; the GOP then chose Steve Scalise.")]
+    keys = {c.key for c in _candidates(q, ps)}
+    assert "steve scalise" in keys
+    assert not keys & {"gop", "eight gop", "republican party"}
+
+
+def test_superlatives_and_irregular_verbs_head_no_phrase() -> None:
+    t = "The egg prices rose the most, the largest annual increase in top grocery items."
+    keys = {s.key for s in answer_spans(t, ("thing",), Vocabulary.of([t]), phrases=True)}
+    assert {"egg", "egg price", "annual increase", "grocery item"} <= keys
+    assert not keys & {"rose", "largest annual increase", "top", "top grocery item"}
