@@ -416,7 +416,7 @@ def expected(question: str) -> Expected:
             return Expected(("money", "number", "percent"), "much")
         if what == "soon" or what == "long" and re.search(r"\bhow long until\b", question, re.I):
             return Expected(("date",), what)
-        if what == "many":  # a count: not a share ("6%") nor an amount
+        if what == "many":  # a count, not a share ("6%")
             ordinal = bool(re.search(r"\bhow many times\b", question, re.I))
             return Expected(("number",), what, ordinal=ordinal)
         return Expected(("number", "money", "percent"), what)

@@ -276,8 +276,8 @@ class ExtractiveAnswerer(Answerer):
         self, short: ShortAnswer, scored: list[Scored], runner_up: ShortAnswer | None = None
     ) -> list[Scored]:
         """The quotes shown after a short answer: the best sentence stating it, and another
-        independent source's sentence stating it when there is one (in other words: a copy in
-        the same words, `_same_words`, adds nothing); failing a quotable
+        independent source's sentence stating it when there is one (not a copy of the first in
+        the same words, `_same_words`); failing a quotable
         sentence (the answer is only in a title), the best sentence of that passage.
 
         When the runner-up candidate is itself likely enough to be shown as a short answer

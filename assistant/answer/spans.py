@@ -155,20 +155,6 @@ _NOT_NAME_WORDS = frozenset(
         "More",
         "Other",
         "Another",
-        "One",
-        "Two",
-        "Three",
-        "Four",
-        "Five",
-        "Six",
-        "Seven",
-        "Eight",
-        "Nine",
-        "Ten",
-        "Dozens",
-        "Hundreds",
-        "Thousands",
-        "Millions",
         "No",
         "Not",
         "Mr",
@@ -209,6 +195,11 @@ _NOT_NAME_WORDS = frozenset(
     | set(MONTH_ABBR)
     | set(WEEKDAYS)
 )
+_COUNT_OPENERS = frozenset(
+    "One Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands Millions".split()
+)
+"""Count words that open a capitalized run but are no part of the name after them ("Eight GOP
+lawmakers"); ending one they are ("Big Ten", "Formula One")."""
 _EVENT_ENDINGS = frozenset(
     [
         "Awards",
@@ -325,6 +316,7 @@ def _names(text: str, sentence_start: bool, vocab: Vocabulary) -> list[AnswerSpa
         # Drop leading words that are sentence openers, not names ("The", "But", "After").
         while words and (
             words[0] in _NOT_NAME_WORDS
+            or words[0] in _COUNT_OPENERS
             or (
                 sentence_start
                 and not text[:start].strip(" \"'“‘(")

@@ -293,6 +293,9 @@ def test_a_party_by_another_name_and_a_leading_count_are_no_answers() -> None:
     keys = {c.key for c in _candidates(q, ps)}
     assert "steve scalise" in keys
     assert not keys & {"gop", "eight gop", "republican party"}
+    t = "Ohio State won the Big Ten title, and Max Verstappen the Formula One title."
+    names = {s.text for s in answer_spans(t, ("org",), Vocabulary.of([t]))}
+    assert {"Big Ten", "Formula One"} <= names
 
 
 def test_superlatives_and_irregular_verbs_head_no_phrase() -> None:
