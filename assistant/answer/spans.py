@@ -196,7 +196,8 @@ _NOT_NAME_WORDS = frozenset(
     | set(WEEKDAYS)
 )
 _COUNT_OPENERS = frozenset(
-    "One Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands Millions".split()
+    {"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"}
+    | {"Dozens", "Hundreds", "Thousands", "Millions"}
 )
 """Count words that open a capitalized run but are no part of the name after them ("Eight GOP
 lawmakers"); ending one they are ("Big Ten", "Formula One")."""
