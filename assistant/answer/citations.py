@@ -7,7 +7,7 @@ quote is not exactly `article_text[start:end]`. No ranking of passages happens h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +37,11 @@ def passage_sentences(passages: Sequence[Passage]) -> list[Span]:
 
 def stems(text: str) -> set[str]:
     return {w[:_STEM] for w in content_words(text)}
+
+
+def jaccard(x: Set[str], y: Set[str]) -> float:
+    """Jaccard similarity of two sets of `stems` (0 when either is empty)."""
+    return len(x & y) / len(x | y) if x and y else 0.0
 
 
 class Located(Protocol):

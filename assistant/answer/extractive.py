@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer.base import Answerer
-from assistant.answer.citations import Span, make_citation, passage_sentences, stems
+from assistant.answer.citations import Span, jaccard, make_citation, passage_sentences, stems
 from assistant.answer.expected import expected
 from assistant.answer.short import Sentence, ShortAnswer, candidates
 from assistant.answer.similarity import sentence_similarities
@@ -202,8 +202,7 @@ _SAME_WORDS = 0.8
 def _same_words(a: Scored, b: Scored) -> bool:
     """Two sentences saying the same in (nearly) the same words: one outlet's copy of another's
     that the story grouping did not join (a quote twice tells the reader nothing more)."""
-    sa, sb = stems(a.span.text), stems(b.span.text)
-    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= _SAME_WORDS
+    return jaccard(stems(a.span.text), stems(b.span.text)) >= _SAME_WORDS
 
 
 class ExtractiveAnswerer(Answerer):

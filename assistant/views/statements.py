@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from assistant.answer.citations import make_citation, stems
+from assistant.answer.citations import jaccard, make_citation, stems
 from assistant.dates import extract_date_mentions, strip_date_expressions
 from assistant.models import Citation, Passage
 from assistant.text import content_words, sentence_spans
@@ -101,7 +101,7 @@ def similarity(a: str | Statement, b: str | Statement) -> float:
     """Jaccard similarity of two sentences' content-word stems."""
     x = a.stems if isinstance(a, Statement) else stems(a)
     y = b.stems if isinstance(b, Statement) else stems(b)
-    return len(x & y) / len(x | y) if x and y else 0.0
+    return jaccard(x, y)
 
 
 _NUMBER = re.compile(
