@@ -85,7 +85,6 @@ _SOON = re.compile(
 
 _NOT_NAME_WORDS = frozenset(
     {
-        "I",
         "A",
         "An",
         "The",
@@ -195,12 +194,12 @@ _NOT_NAME_WORDS = frozenset(
     | set(MONTH_ABBR)
     | set(WEEKDAYS)
 )
-_COUNT_OPENERS = frozenset(
-    {"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"}
+_OPENING_ONLY = frozenset(
+    {"I", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"}
     | {"Dozens", "Hundreds", "Thousands", "Millions"}
 )
-"""Count words that open a capitalized run but are no part of the name after them ("Eight GOP
-lawmakers"); ending one they are ("Big Ten", "Formula One")."""
+"""Words no part of a name when they open a capitalized run ("I said", "Eight GOP lawmakers"),
+part of it when they end one: numerals ("Artemis I", "Big Ten", "Formula One")."""
 _EVENT_ENDINGS = frozenset(
     [
         "Awards",
@@ -317,7 +316,7 @@ def _names(text: str, sentence_start: bool, vocab: Vocabulary) -> list[AnswerSpa
         # Drop leading words that are sentence openers, not names ("The", "But", "After").
         while words and (
             words[0] in _NOT_NAME_WORDS
-            or words[0] in _COUNT_OPENERS
+            or words[0] in _OPENING_ONLY
             or (
                 sentence_start
                 and not text[:start].strip(" \"'“‘(")
@@ -331,10 +330,8 @@ def _names(text: str, sentence_start: bool, vocab: Vocabulary) -> list[AnswerSpa
             words = rest.split()
             name = rest
             sentence_start = False
-        # A trailing "I" after a name is a numeral ("Artemis I", "World War I"); alone, a pronoun.
         while words and (
-            (words[-1] in _NOT_NAME_WORDS and not (words[-1] == "I" and len(words) > 1))
-            or words[-1].lower() in ("of", "the", "and", "&")
+            words[-1] in _NOT_NAME_WORDS or words[-1].lower() in ("of", "the", "and", "&")
         ):
             words = words[:-1]
             name = " ".join(words)
